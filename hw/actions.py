@@ -1,0 +1,133 @@
+"""Compiled, immutable profile structures that the engine runs (code-indexed)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# Tap-hold modes.
+TIMEOUT, PRESS, PERMISSIVE = 0, 1, 2
+MODES = {"timeout": TIMEOUT, "press": PRESS, "permissive": PERMISSIVE}
+
+# Macro op value meaning "wait this many ms" (the op's code holds the delay).
+DELAY = -1
+
+
+@dataclass(frozen=True, slots=True)
+class KeyAct:
+    """A key or chord: `codes` pressed in order, released in reverse; `rep` repeats (-1: none)."""
+
+    codes: tuple[int, ...]
+    rcodes: tuple[int, ...]
+    rep: int
+
+
+@dataclass(frozen=True, slots=True)
+class NullAct:
+    """A key that does nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class LayerAct:
+    """Layer active while held."""
+
+    layer: int
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleAct:
+    """Layer on/off on press."""
+
+    layer: int
+
+
+@dataclass(frozen=True, slots=True)
+class SwitchAct:
+    """Replace the bottom layer."""
+
+    layer: int
+
+
+@dataclass(frozen=True, slots=True)
+class OneShotAct:
+    """One-shot modifier keys (`codes`) or one-shot layer (`layer` >= 0)."""
+
+    codes: tuple[int, ...]
+    layer: int
+
+
+@dataclass(frozen=True, slots=True)
+class MacroAct:
+    """(code, 1 | 0) key ops and (ms, DELAY) waits, run in order on press."""
+
+    ops: tuple[tuple[int, int], ...]
+
+
+Plain = KeyAct | NullAct | LayerAct | ToggleAct | SwitchAct | OneShotAct | MacroAct
+
+
+@dataclass(frozen=True, slots=True)
+class TapHoldAct:
+    """Tap-hold: `tap` or `hold` once decided by `mode` within `timeout` ms of the press."""
+
+    tap: Plain
+    hold: Plain
+    timeout: float
+    mode: int
+
+
+Action = Plain | TapHoldAct
+
+NULL = NullAct()
+
+
+@dataclass(frozen=True, slots=True)
+class Combo:
+    """Keys pressed together within `timeout` ms act as `action`."""
+
+    keys: frozenset[int]
+    action: Plain
+    timeout: float
+    layers: frozenset[int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledProfile:
+    """A validated profile, indexed by code; treat every part as read-only."""
+
+    layer_names: tuple[str, ...]
+    layers: tuple[Mapping[int, Action], ...]
+    combos: tuple[Combo, ...]
+    combos_by_key: Mapping[int, tuple[Combo, ...]]
+    tap_hold_ms: float
+    combo_ms: float
+    oneshot_ms: float
+
+
+def key_act(codes: tuple[int, ...], repeat: bool = True) -> KeyAct:
+    """A key/chord action with its derived fields."""
+    return KeyAct(codes, codes[::-1], codes[-1] if repeat else -1)
+
+
+_SHIFTED = '~!@#$%^&*()_+{}|:"<>?'
+_UNSHIFTED = "`1234567890-=[]\\;',./"
+_PUNCT = {
+    "`": "grave", "-": "minus", "=": "equal", "[": "leftbrace", "]": "rightbrace",
+    "\\": "backslash", ";": "semicolon", "'": "apostrophe", ",": "comma", ".": "dot",
+    "/": "slash", " ": "space", "\n": "enter", "\t": "tab",
+}
+
+
+def us_key(char: str) -> tuple[str, bool] | None:
+    """The US-layout key name for a character and whether it needs shift; None if none."""
+    if "a" <= char <= "z" or "0" <= char <= "9":
+        return char, False
+    if "A" <= char <= "Z":
+        return char.lower(), True
+    if char in _PUNCT:
+        return _PUNCT[char], False
+    i = _SHIFTED.find(char)
+    if i >= 0:
+        base = _UNSHIFTED[i]
+        return _PUNCT.get(base, base), True
+    return None
