@@ -4,22 +4,40 @@ Sources are evdev-like objects (`fileno()`, `read()`, `grab()`, `ungrab()`, `clo
 `active_keys()`), sinks are uinput-like (`write(type, code, value)`, `syn()`, `close()`).
 A `Provider` finds sources, watches for hotplug and makes sinks; the loop does the rest,
 so the virtual and the evdev backends share every line of it.
+
+Safety rules it keeps: a keyboard is grabbed only once no key is held on it (or after a bounded
+wait, releasing what is held first); whatever it pressed on an output is released on every
+way out; after SYN_DROPPED it resynchronises from the kernel's key state; the panic combo,
+checked on raw input, releases every grab.
 """
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Protocol
 
-from .types import (Config, DeviceInfo, HwError, HwState, Natives, NotSupported, Publish,
-                    UnknownDevice)
+from .native import NativeEvent, Wake
+from .output import Output, Sink
+from .types import (
+    Config,
+    DeviceInfo,
+    HwError,
+    HwState,
+    Natives,
+    NotSupported,
+    Publish,
+    UnknownDevice,
+)
 
 log = logging.getLogger("keyrx.hw")
 
 EV_SYN, EV_KEY = 0, 1
+SYN_REPORT, SYN_DROPPED = 0, 3
+PANIC_KEYS = frozenset({14, 1, 28})  # backspace + esc + enter, as keyd has it
+GRAB_WAIT_MS = 2000.0  # how long to wait for held keys to be released before grabbing anyway
 Done = Callable[[BaseException | None], None]
 EngineFactory = Callable[[Any], Any]
 
@@ -35,14 +53,6 @@ class Source(Protocol):
     def active_keys(self) -> list[int]: ...
 
 
-class Sink(Protocol):
-    """The subset of `evdev.UInput` the loop uses."""
-
-    def write(self, etype: int, code: int, value: int) -> None: ...
-    def syn(self) -> None: ...
-    def close(self) -> None: ...
-
-
 class Provider(Protocol):
     """Finds keyboards and makes their output devices."""
 
@@ -53,6 +63,7 @@ class Provider(Protocol):
     def scan(self) -> list[tuple[DeviceInfo, Source]]: ...
     def hotplug_fd(self) -> int | None: ...
     def hotplug(self) -> tuple[list[tuple[DeviceInfo, Source]], list[str]]: ...
+    def hotplug_due(self) -> float | None: ...  # monotonic ms of the next retry, if any
     def make_sink(self, info: DeviceInfo, source: Source) -> Sink: ...
     def close(self) -> None: ...
 
@@ -65,35 +76,12 @@ class Slot:
     source: Source
     engine: Any
     profile: Any = None
-    sink: Sink | None = None
+    out: Output | None = None
     grabbed: bool = False
+    grab_at: float | None = None  # a grab waiting for held keys: grab anyway at this time
+    dropping: bool = False  # after SYN_DROPPED, until the next SYN_REPORT
+    down: set[int] = field(default_factory=set)  # raw input keys held, as the loop saw them
     pending: list[tuple[float, int, int]] = field(default_factory=list)  # injected input
-
-
-class _Wake:
-    """A self-pipe: any thread writes a byte, the loop's select() wakes."""
-
-    def __init__(self) -> None:
-        self.r, self.w = os.pipe()
-        os.set_blocking(self.r, False)
-        os.set_blocking(self.w, False)
-
-    def poke(self) -> None:
-        try:
-            os.write(self.w, b"\0")
-        except BlockingIOError:
-            pass  # the pipe is already full of wake-ups: the loop will wake anyway
-
-    def drain(self) -> None:
-        try:
-            while os.read(self.r, 4096):
-                pass
-        except BlockingIOError:
-            pass  # drained
-
-    def close(self) -> None:
-        os.close(self.r)
-        os.close(self.w)
 
 
 def _now_ms() -> float:
@@ -105,21 +93,23 @@ class Loop:
 
     def __init__(self, provider: Provider, engine_factory: EngineFactory,
                  key_name: Callable[[int], str] = str,
-                 natives: Natives | None = None) -> None:
+                 natives: Natives | None = None, grab_wait_ms: float = GRAB_WAIT_MS) -> None:
         self.provider = provider
         self._engine_factory = engine_factory
         self._key_name = key_name
         self._natives = natives or Natives.stdlib()
+        self._grab_wait_ms = grab_wait_ms
         self._inbox: queue.SimpleQueue[tuple[Any, ...]] = self._natives.simple_queue()
-        self._wake = _Wake()
+        self._wake = Wake()
         self._slots: dict[str, Slot] = {}
         self._known: dict[str, DeviceInfo] = {}
         self._config = Config()
+        self._panic = False
         self._publish: Publish = lambda name, data: None
         self._state = HwState(provider.name, "stopped", "not started")
         self._lock = self._natives.allocate_lock()  # guards snapshots read by other threads
-        self._stopped = _NativeEvent(self._natives)
-        self._ready = _NativeEvent(self._natives)
+        self._stopped = NativeEvent(self._natives)
+        self._ready = NativeEvent(self._natives)
 
     # -- called from any thread ------------------------------------------------------
     def start(self, publish: Publish, config: Config | None = None, timeout: float = 5.0) -> None:
@@ -148,7 +138,7 @@ class Loop:
             return list(self._known.values())
 
     def apply(self, config: Config, done: Done | None = None) -> None:
-        """Hand the loop a new configuration; `done` is called once it runs it."""
+        """Hand the loop a new configuration; `done` is called once it runs it (ends a panic)."""
         self._send(("config", config, done))
 
     def inject(self, device_id: str, steps: list[tuple[float, int, int]], done: Done | None = None) -> None:
@@ -165,7 +155,7 @@ class Loop:
             self.provider.open()
             for info, source in self.provider.scan():
                 self._attach(info, source)
-            self._set_state("running", f"{len(self._slots)} keyboard(s)")
+            self._set_state("running", self._running_detail())
             self._ready.set()
             self._serve()
         except HwError as exc:
@@ -175,18 +165,21 @@ class Loop:
             self._set_state("failed", f"{type(exc).__name__}: {exc}")
         finally:
             self._ready.set()
-            for dev_id in list(self._slots):
-                self._detach(dev_id, "shutdown", disconnected=False)
-            self.provider.close()
-            if self._state.state in ("running", "starting"):
-                self._set_state("stopped", "stopped")
-            self._stopped.set()
+            try:
+                for dev_id in list(self._slots):
+                    self._detach(dev_id, "shutdown", disconnected=False)
+            finally:
+                self.provider.close()
+                if self._state.state in ("running", "starting", "panic"):
+                    self._set_state("stopped", "stopped")
+                self._stopped.set()
 
     def _serve(self) -> None:
         while True:
             fds: dict[int, str] = {}
             for dev_id, slot in self._slots.items():
-                fd = _fileno(slot.source)
+                # only keyboards we hold or are about to grab: a disabled one never wakes us
+                fd = _fileno(slot.source) if slot.grabbed or slot.grab_at is not None else None
                 if fd is not None:
                     fds[fd] = dev_id
             hp = self.provider.hotplug_fd()
@@ -198,24 +191,33 @@ class Loop:
                 self._wake.drain()
                 if not self._commands():
                     return
-            if hp is not None and hp in readable:
-                added, removed = self.provider.hotplug()
-                for dev_id in removed:
-                    self._detach(dev_id, "unplugged", disconnected=True)
-                for info, source in added:
-                    self._attach(info, source)
-            for fd in readable:
-                dev_id = fds.get(fd)
-                if dev_id is not None and dev_id in self._slots:
-                    self._read(dev_id)
+            for ready in readable:
+                hit = fds.get(ready)
+                if hit is not None and hit in self._slots:
+                    self._read(self._slots[hit])
+            due = self.provider.hotplug_due()
+            if (hp is not None and hp in readable) or (due is not None and due <= _now_ms()):
+                self._hotplug()
             self._timers()
+
+    def _hotplug(self) -> None:
+        added, removed = self.provider.hotplug()
+        for dev_id in removed:
+            self._detach(dev_id, "unplugged", disconnected=True)
+        for info, source in added:
+            self._detach(info.id, "replaced", disconnected=True)  # came back before we saw it go
+            self._attach(info, source)
 
     def _timeout(self) -> float | None:
         deadlines = [d for s in self._slots.values() for d in (s.engine.next_deadline(),) if d is not None]
         deadlines += [s.pending[0][0] for s in self._slots.values() if s.pending]
+        deadlines += [s.grab_at for s in self._slots.values() if s.grab_at is not None]
+        due = self.provider.hotplug_due()
+        if due is not None:
+            deadlines.append(due)
         if not deadlines:
             return None
-        return max(0.0, (min(deadlines) - _now_ms()) / 1000.0)
+        return max(0.0, (float(min(deadlines)) - _now_ms()) / 1000.0)
 
     def _commands(self) -> bool:
         while True:
@@ -239,18 +241,25 @@ class Loop:
 
     def _configure(self, config: Config) -> None:
         self._config = config
+        if self._panic:
+            self._panic = False
+            self._set_state("running", f"re-enabled after panic; {self._running_detail()}")
         now = _now_ms()
-        for dev_id, slot in list(self._slots.items()):
-            dc = config.for_device(dev_id)
-            profile = config.profile_for(dev_id)
+        for slot in list(self._slots.values()):
+            dc = config.for_device(slot.info.id)
             if not dc.enabled:
+                slot.grab_at = None
                 if slot.grabbed:
                     self._ungrab(slot, "disabled")
                 continue
+            profile = config.profile_for(slot.info.id)
             if profile is not slot.profile:
+                before = slot.engine.layers()
                 self._emit(slot, slot.engine.set_profile(profile, now))
+                if slot.out is not None:
+                    slot.out.release_held()  # the old profile's keys never outlive it
                 slot.profile = profile
-                self._layers_changed(slot, None)
+                self._layers_changed(slot, before)
             if not slot.grabbed:
                 self._grab(slot, "enabled")
 
@@ -267,6 +276,8 @@ class Loop:
     def _timers(self) -> None:
         now = _now_ms()
         for slot in list(self._slots.values()):
+            if slot.grab_at is not None and slot.grab_at <= now:
+                self._grab(slot, "enabled")
             while slot.pending and slot.pending[0][0] <= now:
                 _, code, value = slot.pending.pop(0)
                 self._key(slot, code, value, now)
@@ -275,28 +286,61 @@ class Loop:
                 before = slot.engine.layers()
                 self._emit(slot, slot.engine.advance(now))
                 self._layers_changed(slot, before)
+            if slot.out is not None:
+                slot.out.syn()
 
-    def _read(self, dev_id: str) -> None:
-        slot = self._slots[dev_id]
+    def _read(self, slot: Slot) -> None:
         try:
             events = list(slot.source.read())
         except BlockingIOError:
             return
         except OSError as exc:
-            log.warning("device %s read failed (%s); detaching", dev_id, exc.strerror or exc)
-            self._detach(dev_id, "unplugged", disconnected=True)
+            log.warning("device %s read failed (%s); detaching", slot.info.id, exc.strerror or exc)
+            self._detach(slot.info.id, "unplugged", disconnected=True)
+            return
+        if not slot.grabbed:  # waiting to grab: the desktop still gets these; grab once all is up
+            if slot.grab_at is not None and not _held(slot.source):
+                self._grab(slot, "enabled")
             return
         now = _now_ms()
         for ev in events:  # every event of the batch, not just the first
-            if ev.type == EV_KEY:
+            if slot.dropping:  # the kernel lost events: skip to the next report, then resync
+                if ev.type == EV_SYN and ev.code == SYN_REPORT:
+                    slot.dropping = False
+                    self._resync(slot, now)
+            elif ev.type == EV_KEY:
                 self._key(slot, ev.code, ev.value, now)
-            elif ev.type != EV_SYN and slot.grabbed and slot.sink is not None:
-                slot.sink.write(ev.type, ev.code, ev.value)
-                slot.sink.syn()
+            elif ev.type == EV_SYN:
+                if ev.code == SYN_DROPPED:
+                    slot.dropping = True
+                elif slot.out is not None:
+                    slot.out.syn()
+            elif slot.out is not None:
+                slot.out.write(ev.type, ev.code, ev.value)
+            if not slot.grabbed or slot.info.id not in self._slots:
+                return  # the panic combo released it mid-batch
+        if slot.out is not None:
+            slot.out.syn()
+
+    def _resync(self, slot: Slot, now: float) -> None:
+        """Bring the engine in line with the kernel's key state after SYN_DROPPED."""
+        actual = set(_active(slot.source))
+        log.warning("device %s dropped events; resynchronising", slot.info.id)
+        for code in sorted(slot.down - actual):
+            self._key(slot, code, 0, now)
+        for code in sorted(actual - slot.down):
+            self._key(slot, code, 1, now)
 
     def _key(self, slot: Slot, code: int, value: int, now: float) -> None:
         if not slot.grabbed:
             return
+        if value == 1:
+            slot.down.add(code)
+            if PANIC_KEYS <= slot.down:  # raw input, before any remapping
+                self._panic_release(slot)
+                return
+        elif value == 0:
+            slot.down.discard(code)
         before = slot.engine.layers()
         out = slot.engine.feed(code, value, now)
         self._emit(slot, out)
@@ -309,36 +353,59 @@ class Loop:
             })
 
     def _emit(self, slot: Slot, out: list[tuple[int, int]]) -> None:
-        if not out or slot.sink is None:
-            return
-        for code, value in out:
-            slot.sink.write(EV_KEY, code, value)
-            slot.sink.syn()
+        if slot.out is not None:
+            for code, value in out:
+                slot.out.key(code, value)
 
     def _layers_changed(self, slot: Slot, before: list[str] | None) -> None:
         after = slot.engine.layers()
         if after != before:
             self._publish("layer.changed", {"device": slot.info.id, "layers": after})
 
+    def _panic_release(self, slot: Slot) -> None:
+        self._panic = True
+        for other in list(self._slots.values()):
+            other.grab_at = None
+            if other.grabbed:
+                self._ungrab(other, "panic")
+        self._set_state("panic", f"panic combo (Backspace+Escape+Enter) on {slot.info.name}: every "
+                        "keyboard released; re-enable through the API (activate a profile or "
+                        "enable a device)")
+
+    def _running_detail(self) -> str:
+        return f"{len(self._slots)} keyboard(s)"
+
     # -- device lifecycle ----------------------------------------------------------------
     def _attach(self, info: DeviceInfo, source: Source) -> None:
         profile = self._config.profile_for(info.id)
         slot = Slot(info=info, source=source, engine=self._engine_factory(profile), profile=profile)
         self._slots[info.id] = slot
-        self._remember(info)
-        self._publish("device.connected", {"device": info.as_dict()})
-        if self._config.for_device(info.id).enabled:
+        self._remember(info, connected=True, grabbed=False)
+        self._publish("device.connected", {"device": self._known[info.id].as_dict()})
+        if self._config.for_device(info.id).enabled and not self._panic:
             self._grab(slot, "enabled")
 
     def _grab(self, slot: Slot, reason: str) -> None:
+        """Grab once no key is held on it; after the wait, release what is held and grab."""
+        now = _now_ms()
+        held = _active(slot.source)
+        if held:
+            if slot.grab_at is None:
+                slot.grab_at = now + self._grab_wait_ms
+            if now < slot.grab_at:
+                return  # the device's fd is watched: its key releases bring us back here
+            log.warning("keys %s still held on %s; releasing them and grabbing", held, slot.info.id)
+            _release_on(slot.source, held)
+        slot.grab_at = None
         try:
-            if slot.sink is None:
-                slot.sink = self.provider.make_sink(slot.info, slot.source)
+            if slot.out is None:
+                slot.out = Output(self.provider.make_sink(slot.info, slot.source))
             slot.source.grab()
         except (OSError, HwError) as exc:
             log.warning("cannot grab %s: %s", slot.info.id, exc)
             return
         slot.grabbed = True
+        slot.down.clear()
         self._remember(slot.info, grabbed=True)
         self._publish("device.grabbed", {"device": self._known[slot.info.id].as_dict(), "reason": reason})
 
@@ -347,14 +414,21 @@ class Loop:
             self._emit(slot, slot.engine.release_all(_now_ms()))
         finally:
             slot.grabbed = False
+            slot.dropping = False
             slot.pending.clear()
-            if not gone:
-                try:
-                    slot.source.ungrab()
-                except OSError as exc:
-                    log.info("ungrab %s: %s", slot.info.id, exc)
-            self._remember(slot.info, grabbed=False)
-            self._publish("device.released", {"device": self._known[slot.info.id].as_dict(), "reason": reason})
+            slot.down.clear()
+            try:
+                if slot.out is not None:
+                    slot.out.release_held()
+            finally:
+                if not gone:
+                    try:
+                        slot.source.ungrab()
+                    except OSError as exc:
+                        log.info("ungrab %s: %s", slot.info.id, exc)
+                self._remember(slot.info, grabbed=False)
+                self._publish("device.released", {"device": self._known[slot.info.id].as_dict(),
+                                                   "reason": reason})
 
     def _detach(self, dev_id: str, reason: str, *, disconnected: bool) -> None:
         slot = self._slots.pop(dev_id, None)
@@ -364,22 +438,22 @@ class Loop:
             if slot.grabbed:
                 self._ungrab(slot, reason, gone=disconnected)
         finally:
-            if slot.sink is not None:
-                slot.sink.close()
             try:
-                slot.source.close()
-            except OSError as exc:
-                log.info("close %s: %s", dev_id, exc)
-            if disconnected:
-                self._remember(slot.info, connected=False, grabbed=False)
-                self._publish("device.disconnected", {"device": self._known[dev_id].as_dict()})
+                if slot.out is not None:
+                    slot.out.close()
+            finally:
+                try:
+                    slot.source.close()
+                except OSError as exc:
+                    log.info("close %s: %s", dev_id, exc)
+                if disconnected:
+                    self._remember(slot.info, connected=False, grabbed=False)
+                    self._publish("device.disconnected", {"device": self._known[dev_id].as_dict()})
 
     def _remember(self, info: DeviceInfo, **changes: bool) -> None:
         base = self._known.get(info.id, info)
-        merged = DeviceInfo(**{**info.as_dict(), "connected": base.connected if "connected" not in changes
-                               else changes["connected"], "grabbed": changes.get("grabbed", base.grabbed)})
-        if "connected" not in changes and info.id not in self._known:
-            merged = DeviceInfo(**{**merged.as_dict(), "connected": True})
+        merged = DeviceInfo(**{**info.as_dict(), "connected": changes.get("connected", base.connected),
+                               "grabbed": changes.get("grabbed", base.grabbed)})
         with self._lock:
             self._known[info.id] = merged
 
@@ -400,22 +474,29 @@ def _fileno(source: Source) -> int | None:
         return None
 
 
-class _NativeEvent:
-    """A one-shot event on a native lock (a patched threading.Event is a greenlet primitive)."""
+def _active(source: Source) -> list[int]:
+    try:
+        return list(source.active_keys())
+    except OSError as exc:  # a node going away: its read will report it
+        log.info("active_keys: %s", exc)
+        return []
 
-    def __init__(self, natives: Natives) -> None:
-        self._lock = natives.allocate_lock()
-        self._lock.acquire()
 
-    def set(self) -> None:
-        if self._lock.locked():
-            self._lock.release()
+def _held(source: Source) -> bool:
+    return bool(_active(source))
 
-    def wait(self, timeout: float) -> bool:
-        got = bool(self._lock.acquire(True, timeout))
-        if got:
-            self._lock.release()
-        return got
+
+def _release_on(source: Source, codes: list[int]) -> None:
+    """Write releases into the source itself, so every reader (the desktop) sees the keys go up."""
+    write = getattr(source, "write", None)
+    if write is None:
+        return
+    try:
+        for code in codes:
+            write(EV_KEY, code, 0)
+        write(EV_SYN, SYN_REPORT, 0)
+    except OSError as exc:
+        log.warning("could not release held keys on the device: %s", exc)
 
 
 __all__ = ["Loop", "Provider", "Sink", "Slot", "Source"]

@@ -27,6 +27,9 @@ class UnavailableProvider:
     def hotplug(self) -> tuple[list[tuple[DeviceInfo, Any]], list[str]]:
         return [], []
 
+    def hotplug_due(self) -> float | None:
+        return None
+
     def make_sink(self, info: DeviceInfo, source: Any) -> Any:
         raise HwError(self.reason)
 

@@ -83,6 +83,9 @@ class VirtualProvider:
     def hotplug(self) -> tuple[list[tuple[DeviceInfo, Any]], list[str]]:
         return [], []
 
+    def hotplug_due(self) -> float | None:
+        return None
+
     def make_sink(self, info: DeviceInfo, source: Any) -> VirtualOutput:
         return VirtualOutput()
 

@@ -1,0 +1,250 @@
+"""Real keyboards through evdev: discovery, identity, hotplug and one uinput output per keyboard.
+
+The only module that imports evdev; every OSError it meets becomes an `HwError` here.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import evdev
+from evdev import ecodes
+
+from .identity import device_id
+from .inotify import Inotify
+from .types import DeviceInfo, HwError
+
+log = logging.getLogger("keyrx.hw")
+
+OUTPUT_PREFIX = "KeyRx: "  # our output devices are named "KeyRx: <source name>"
+PHYS_PREFIX = "keyrx/"  # ... and carry the source's phys behind this prefix
+LETTERS = frozenset(getattr(ecodes, f"KEY_{c}") for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+MIN_LETTERS = 20  # a keyboard has (nearly) all letters; media keys, power buttons, mice don't
+RETRY_MS = (10.0, 30.0, 100.0, 250.0, 500.0, 1000.0, 2000.0)  # udev sets permissions a bit later
+# every key code a remap may output; button ranges are left out so the output stays a keyboard
+OUTPUT_KEYS = (*range(1, 0x100), *range(0x160, 0x2c0))
+BUS_NAMES = {0x01: "pci", 0x03: "usb", 0x05: "bluetooth", 0x06: "virtual", 0x11: "i8042",
+             0x19: "host"}
+NO_ACCESS = ("no read access to the input devices in {dir}: run KeyRx as root, or install the "
+             "udev rules in config/ and add the user to the 'input' group")
+
+Opener = Callable[[str], Any]
+UInputFactory = Callable[..., Any]
+
+
+def _now_ms() -> float:
+    return time.monotonic() * 1000.0
+
+
+def is_keyboard(dev: Any) -> bool:
+    """A device with EV_KEY and most letter keys."""
+    keys = dev.capabilities().get(ecodes.EV_KEY, [])
+    return len(LETTERS.intersection(keys)) >= MIN_LETTERS
+
+
+def describe(dev: Any) -> DeviceInfo:
+    """The identity of an open device (API.md §2)."""
+    info = dev.info
+    bus = BUS_NAMES.get(info.bustype, f"{info.bustype:04x}")
+    vendor, product = f"{info.vendor:04x}", f"{info.product:04x}"
+    phys, uniq = dev.phys or "", dev.uniq or ""
+    return DeviceInfo(id=device_id(bus, vendor, product, uniq, phys), name=dev.name or "",
+                      path=dev.path, bus=bus, vendor=vendor, product=product, phys=phys, uniq=uniq)
+
+
+class EvdevProvider:
+    """Finds keyboards in /dev/input, follows hotplug there and makes their uinput outputs."""
+
+    name = "evdev"
+    injectable = False
+
+    def __init__(self, input_dir: str = "/dev/input", *, opener: Opener | None = None,
+                 uinput: UInputFactory | None = None, sys_dir: str = "/sys/class/input") -> None:
+        self.input_dir = input_dir
+        self._open = opener or evdev.InputDevice
+        self._uinput = uinput or evdev.UInput
+        self._sys_dir = sys_dir
+        self._inotify: Inotify | None = None
+        self._paths: dict[str, str] = {}  # node path -> device id, for what we handed out
+        self._retry: dict[str, tuple[int, float]] = {}  # node path -> (attempt, due ms)
+        self._own: set[str] = set()  # node paths of our output devices
+
+    # -- lifecycle -------------------------------------------------------------------
+    def open(self) -> None:
+        """Start watching the input directory (before the scan, so no node slips between)."""
+        try:
+            self._inotify = Inotify(self.input_dir)
+        except OSError as exc:
+            raise HwError(f"cannot watch {self.input_dir} for keyboards: {exc.strerror or exc}") from exc
+
+    def close(self) -> None:
+        """Stop watching."""
+        if self._inotify is not None:
+            self._inotify.close()
+            self._inotify = None
+
+    # -- discovery -------------------------------------------------------------------
+    def scan(self) -> list[tuple[DeviceInfo, Any]]:
+        """Every keyboard there now; unavailable if none can be read for lack of permission."""
+        found, denied = [], 0
+        for path in self._nodes():
+            try:
+                hit = self._probe(path)
+            except PermissionError:
+                denied += 1
+                continue
+            if hit is not None:
+                found.append(hit)
+        if denied and not found:
+            raise HwError(NO_ACCESS.format(dir=self.input_dir))
+        if denied:
+            log.warning("%d input node(s) in %s could not be read (permissions)", denied, self.input_dir)
+        return found
+
+    def _nodes(self) -> list[str]:
+        try:
+            names = os.listdir(self.input_dir)
+        except FileNotFoundError:
+            return []  # no input subsystem at all: nothing to grab, yet
+        except OSError as exc:
+            raise HwError(f"cannot list {self.input_dir}: {exc.strerror or exc}") from exc
+        return sorted((os.path.join(self.input_dir, n) for n in names if n.startswith("event")),
+                      key=_node_order)
+
+    def _probe(self, path: str) -> tuple[DeviceInfo, Any] | None:
+        """Open a node; keep it if it's a keyboard that isn't ours. PermissionError propagates."""
+        try:
+            dev = self._open(path)
+        except PermissionError:
+            raise
+        except OSError as exc:
+            log.info("skipping %s: %s", path, exc.strerror or exc)
+            return None
+        try:
+            if self._is_ours(path, dev) or not is_keyboard(dev):
+                dev.close()
+                return None
+            info = describe(dev)
+        except OSError as exc:  # gone between open and ioctl
+            dev.close()
+            log.info("skipping %s: %s", path, exc.strerror or exc)
+            return None
+        if info.id in self._paths.values():  # a second keyboard node of one device: keep ids unique
+            info = DeviceInfo(**{**info.as_dict(), "id": device_id(
+                info.bus, info.vendor, info.product, info.uniq, info.phys + "#" + _node_name(path))})
+        self._paths[path] = info.id
+        return info, dev
+
+    def _is_ours(self, path: str, dev: Any) -> bool:
+        if path in self._own:
+            return True
+        named = (dev.name or "").startswith(OUTPUT_PREFIX) or (dev.phys or "").startswith(PHYS_PREFIX)
+        return named and self._virtual(path) is not False
+
+    def _virtual(self, path: str) -> bool | None:
+        """Whether the node's sysfs device is virtual (uinput); None when sysfs doesn't say."""
+        link = os.path.join(self._sys_dir, _node_name(path), "device")
+        if not os.path.exists(link):
+            return None
+        return os.path.realpath(link).startswith("/sys/devices/virtual/")
+
+    # -- hotplug ---------------------------------------------------------------------
+    def hotplug_fd(self) -> int | None:
+        """The inotify fd, readable when nodes come and go."""
+        return self._inotify.fd if self._inotify is not None else None
+
+    def hotplug_due(self) -> float | None:
+        """When the next node that was not ready should be tried again."""
+        return min((due for _, due in self._retry.values()), default=None)
+
+    def hotplug(self) -> tuple[list[tuple[DeviceInfo, Any]], list[str]]:
+        """New keyboards and the ids of vanished ones, from inotify events and due retries."""
+        added: list[tuple[DeviceInfo, Any]] = []
+        removed: list[str] = []
+        now = _now_ms()
+        for name, change in self._inotify.read() if self._inotify is not None else []:
+            if change == "overflow":  # events were lost: compare with what is there now
+                removed += [self._paths.pop(p) for p in list(self._paths) if not os.path.exists(p)]
+                for path in self._nodes():
+                    if path not in self._paths:
+                        self._retry[path] = (0, now)
+                continue
+            if not name.startswith("event"):
+                continue
+            path = os.path.join(self.input_dir, name)
+            if change == "delete":
+                self._retry.pop(path, None)
+                self._own.discard(path)
+                if path in self._paths:
+                    removed.append(self._paths.pop(path))
+            elif change == "create" or path not in self._paths:
+                if change == "create" and path in self._paths:  # a new device on a known path
+                    removed.append(self._paths.pop(path))
+                self._retry[path] = (0, now)
+        for path, (attempt, due) in list(self._retry.items()):
+            if due <= now:
+                self._try(path, attempt, now, added)
+        return added, removed
+
+    def _try(self, path: str, attempt: int, now: float, added: list[tuple[DeviceInfo, Any]]) -> None:
+        del self._retry[path]
+        if path in self._paths:
+            return
+        try:
+            hit = self._probe(path)
+        except PermissionError:
+            hit = None
+            if attempt < len(RETRY_MS):
+                self._retry[path] = (attempt + 1, now + RETRY_MS[attempt])
+            else:
+                log.warning("%s stayed unreadable: %s", path, NO_ACCESS.format(dir=self.input_dir))
+        if hit is not None:
+            added.append(hit)
+
+    def forget(self, path: str) -> None:
+        """Drop a node we handed out (its device was detached)."""
+        self._paths.pop(path, None)
+
+    # -- output ----------------------------------------------------------------------
+    def make_sink(self, info: DeviceInfo, source: Any) -> Any:
+        """A uinput device standing in for the keyboard: its name, ids and (prefixed) phys."""
+        caps = _output_caps(source)
+        try:
+            ui = self._uinput(caps, name=f"{OUTPUT_PREFIX}{info.name}"[:79],
+                              vendor=int(info.vendor, 16), product=int(info.product, 16),
+                              version=source.info.version, bustype=source.info.bustype,
+                              phys=f"{PHYS_PREFIX}{info.phys}"[:63])
+        except (OSError, evdev.UInputError) as exc:
+            raise HwError(f"cannot create the output device for {info.name}: {exc}; check that "
+                          "/dev/uinput exists and is writable (modprobe uinput; udev rules in config/)"
+                          ) from exc
+        node = getattr(getattr(ui, "device", None), "path", None)
+        if isinstance(node, str):
+            self._own.add(node)
+        return ui
+
+
+def _output_caps(source: Any) -> Any:
+    """The source's capabilities (minus repeat, which we emit ourselves) plus every key."""
+    caps: dict[int, list[Any]] = {}
+    for etype, codes in source.capabilities(absinfo=True).items():
+        if etype in (ecodes.EV_SYN, ecodes.EV_REP, ecodes.EV_FF):
+            continue
+        caps[etype] = list(codes)
+    caps[ecodes.EV_KEY] = sorted(set(caps.get(ecodes.EV_KEY, [])) | set(OUTPUT_KEYS))
+    return caps
+
+
+def _node_name(path: str) -> str:
+    return os.path.basename(path)
+
+
+def _node_order(path: str) -> tuple[int, str]:
+    tail = _node_name(path)[len("event"):]
+    return (int(tail), path) if tail.isdigit() else (1 << 30, path)
+
+
+__all__ = ["OUTPUT_PREFIX", "PHYS_PREFIX", "EvdevProvider", "describe", "is_keyboard"]

@@ -1,0 +1,63 @@
+"""An output device as the loop drives it: frames of events, and a record of the keys it holds."""
+from __future__ import annotations
+
+from typing import Protocol
+
+EV_KEY = 1
+
+
+class Sink(Protocol):
+    """The subset of `evdev.UInput` the loop uses."""
+
+    def write(self, etype: int, code: int, value: int) -> None: ...
+    def syn(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class Output:
+    """Wraps a sink: knows which keys it left down, so none can stay down on any path out."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+        self.down: dict[int, None] = {}  # insertion-ordered: released latest first
+        self._dirty = False
+
+    def key(self, code: int, value: int) -> None:
+        """Write a key event; a repeat or release of a key not down is dropped."""
+        if value == 1:
+            self.down[code] = None
+        elif code not in self.down:
+            return  # never release (or repeat) what this device did not press
+        elif value == 0:
+            del self.down[code]
+        self.sink.write(EV_KEY, code, value)
+        self._dirty = True
+
+    def write(self, etype: int, code: int, value: int) -> None:
+        """Write a non-key event as it came."""
+        self.sink.write(etype, code, value)
+        self._dirty = True
+
+    def syn(self) -> None:
+        """End the frame, if anything was written since the last one."""
+        if self._dirty:
+            self._dirty = False
+            self.sink.syn()
+
+    def release_held(self) -> list[int]:
+        """Release every key still down (latest first) and end the frame; returns their codes."""
+        codes = list(reversed(self.down))
+        for code in codes:
+            self.key(code, 0)
+        self.syn()
+        return codes
+
+    def close(self) -> None:
+        """Release what is held, then close the device, whatever happens in between."""
+        try:
+            self.release_held()
+        finally:
+            self.sink.close()
+
+
+__all__ = ["Output", "Sink"]

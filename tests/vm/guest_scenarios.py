@@ -1,0 +1,117 @@
+"""Scenarios on a real kernel: run inside the QEMU guest by tests/vm/test_vm.py, in one boot."""
+from __future__ import annotations
+
+import os
+
+import evdev
+import pytest
+from evdev import ecodes as e
+
+from tests.vm.kernel import REMAP, Daemon, find, keyboard, keys, read, tap
+
+pytestmark = pytest.mark.skipif(not os.path.exists("/dev/uinput"), reason="runs inside the VM")
+NAME = "Test Keyboard"  # the VM also has its own (i8042) keyboard, grabbed too
+OUT = f"KeyRx: {NAME}"
+
+
+def test_remap_and_passthrough() -> None:
+    with keyboard() as src, Daemon() as d:
+        grabbed = d.wait("device.grabbed", name="Test Keyboard")
+        out = find(OUT)
+        spy = evdev.InputDevice(src.device.path)  # another reader, like the desktop
+        assert (out.phys, out.info.vendor, out.info.product) == ("keyrx/test/kbd1/input0", 0x1234, 0x5678)
+        names = [dev.name for dev in d.loop.devices()]
+        assert NAME in names and not [n for n in names if n.startswith("KeyRx")]  # never our own
+        assert grabbed["device"]["id"].startswith("usb-1234-5678-")
+        for code, value in [(e.KEY_CAPSLOCK, 1), (e.KEY_CAPSLOCK, 0), (e.KEY_X, 1), (e.KEY_X, 0),
+                            (e.KEY_A, 1), (e.KEY_A, 2), (e.KEY_A, 0)]:
+            tap(src, code, value)
+        src.write(e.EV_REL, e.REL_WHEEL, -1)
+        src.syn()
+        got = read(out, 8, types=(e.EV_KEY, e.EV_REL))
+        assert keys(got) == [(e.KEY_ESC, 1), (e.KEY_ESC, 0), (e.KEY_X, 1), (e.KEY_X, 0),
+                             (e.KEY_B, 1), (e.KEY_B, 2), (e.KEY_B, 0)]
+        assert (e.EV_REL, e.REL_WHEEL, -1) in got
+        assert read(spy, 1, timeout=0.3) == []  # grabbed: nothing leaks to other readers
+        spy.close()
+
+
+def test_profile_switch_while_a_key_is_held() -> None:
+    with keyboard() as src, Daemon() as d:
+        d.wait("device.grabbed", name=NAME)
+        out = find(OUT)
+        tap(src, e.KEY_A, 1)
+        assert keys(read(out, 1)) == [(e.KEY_B, 1)]
+        d.apply(None)  # pass-through, while A is still held
+        assert keys(read(out, 1)) == [(e.KEY_B, 0)]
+        assert out.active_keys() == []
+        tap(src, e.KEY_A, 0)
+        tap(src, e.KEY_X, 1)
+        tap(src, e.KEY_X, 0)
+        assert keys(read(out, 2)) == [(e.KEY_X, 1), (e.KEY_X, 0)]  # no stray release of A or B
+        assert out.active_keys() == []
+
+
+def test_unplug_while_held_then_replug_on_the_same_path() -> None:
+    with Daemon() as d:
+        src = keyboard()
+        first = d.wait("device.grabbed", name=NAME)["device"]
+        out = find(OUT)
+        tap(src, e.KEY_A, 1)
+        assert keys(read(out, 1)) == [(e.KEY_B, 1)]
+        src.close()  # unplugged with A held
+        assert keys(read(out, 1)) == [(e.KEY_B, 0)]  # released before the output went away
+        gone = d.wait("device.disconnected", name=NAME)["device"]
+        assert (gone["id"], gone["connected"]) == (first["id"], False)
+        with keyboard() as again:
+            back = d.wait("device.grabbed", name=NAME)["device"]
+            assert (back["id"], back["path"]) == (first["id"], first["path"])
+            out2 = find(OUT)
+            tap(again, e.KEY_A, 1)
+            tap(again, e.KEY_A, 0)
+            assert keys(read(out2, 2)) == [(e.KEY_B, 1), (e.KEY_B, 0)]
+
+
+def test_panic_combo_releases_every_grab_until_reenabled() -> None:
+    with keyboard() as src, keyboard("Second Keyboard", "test/kbd2/input0") as other, Daemon() as d:
+        d.wait("device.grabbed", name="Test Keyboard")
+        d.wait("device.grabbed", name="Second Keyboard")
+        out = find(OUT)
+        for code in (e.KEY_BACKSPACE, e.KEY_ESC, e.KEY_ENTER):
+            tap(src, code, 1)
+        assert d.wait("hw.state", state="panic")
+        d.wait("device.released", name="Test Keyboard", reason="panic")
+        d.wait("device.released", name="Second Keyboard", reason="panic")
+        assert keys(read(out, 4)) == [(e.KEY_BACKSPACE, 1), (e.KEY_ESC, 1),  # enter never got out
+                                      (e.KEY_ESC, 0), (e.KEY_BACKSPACE, 0)]
+        assert out.active_keys() == []
+        probe = evdev.InputDevice(other.device.path)
+        probe.grab()  # nobody holds it any more
+        probe.ungrab()
+        probe.close()
+        for code in (e.KEY_BACKSPACE, e.KEY_ESC, e.KEY_ENTER):
+            tap(src, code, 0)
+        d.apply(REMAP)
+        assert d.wait("hw.state", state="running")
+        d.wait("device.grabbed", name="Test Keyboard")
+
+
+def test_grab_waits_until_held_keys_are_released() -> None:
+    with keyboard() as src:
+        tap(src, e.KEY_X, 1)  # held while the daemon starts
+        with Daemon(grab_wait_ms=30000) as d:
+            d.wait("device.connected", name=NAME)
+            assert [dev.grabbed for dev in d.loop.devices() if dev.name == NAME] == [False]
+            tap(src, e.KEY_X, 0)
+            d.wait("device.grabbed", name=NAME)
+
+
+def test_grab_after_the_bounded_wait_releases_what_is_held() -> None:
+    with keyboard() as src:
+        spy = evdev.InputDevice(src.device.path)
+        tap(src, e.KEY_X, 1)
+        assert keys(read(spy, 1)) == [(e.KEY_X, 1)]
+        with Daemon(grab_wait_ms=300) as d:
+            d.wait("device.grabbed", name=NAME)
+            assert keys(read(spy, 1)) == [(e.KEY_X, 0)]  # the desktop saw the key go up
+        spy.close()

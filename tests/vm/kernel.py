@@ -1,0 +1,113 @@
+"""Helpers for tests that run against a real kernel (inside the VM): uinput keyboards, a daemon."""
+from __future__ import annotations
+
+import queue
+import select
+import time
+from typing import Any
+
+import evdev
+from evdev import UInput, ecodes as e
+
+from hw import Config, Loop, compile_profile, create_backend
+
+LETTER_KEYS = [getattr(e, f"KEY_{c}") for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+KEYS = sorted({*LETTER_KEYS, e.KEY_ESC, e.KEY_CAPSLOCK, e.KEY_BACKSPACE, e.KEY_ENTER,
+               e.KEY_LEFTSHIFT, e.KEY_LEFTCTRL, e.KEY_1, e.KEY_2})
+REMAP = {"layers": {"base": {"capslock": "esc", "a": "b"}}}
+
+
+def keyboard(name: str = "Test Keyboard", phys: str = "test/kbd1/input0") -> UInput:
+    """A uinput keyboard standing in for a real one (with a mouse wheel, like many do)."""
+    caps = {e.EV_KEY: KEYS, e.EV_MSC: [e.MSC_SCAN], e.EV_REL: [e.REL_WHEEL]}
+    return UInput(caps, name=name, vendor=0x1234, product=0x5678, phys=phys)
+
+
+def tap(ui: UInput, code: int, value: int) -> None:
+    """One key event and its report."""
+    ui.write(e.EV_KEY, code, value)
+    ui.syn()
+
+
+class Daemon:
+    """The evdev backend run in-process, its events collected in a queue."""
+
+    def __init__(self, profile: dict[str, Any] | None = REMAP, grab_wait_ms: float = 400) -> None:
+        self.events: queue.SimpleQueue[tuple[str, dict[str, Any]]] = queue.SimpleQueue()
+        self.seen: list[tuple[str, dict[str, Any]]] = []
+        self.loop: Loop = create_backend("evdev")
+        self.loop._grab_wait_ms = grab_wait_ms
+        self.config = Config(default_profile=compile_profile(profile) if profile else None)
+
+    def __enter__(self) -> Daemon:
+        self.loop.start(lambda name, data: self.events.put((name, data)), self.config)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.loop.stop()
+
+    def wait(self, event: str, timeout: float = 10.0, **match: Any) -> dict[str, Any]:
+        """The first event of that name (whose device fields or data match) not consumed yet."""
+        end = time.monotonic() + timeout
+        for i, (seen_name, data) in enumerate(self.seen):
+            if seen_name == event and _matches(data, match):
+                del self.seen[i]
+                return data
+        while True:
+            left = end - time.monotonic()
+            assert left > 0, f"no {event} {match} within {timeout} s; saw {self.seen}"
+            try:
+                got = self.events.get(timeout=left)
+            except queue.Empty:
+                continue
+            if got[0] == event and _matches(got[1], match):
+                return got[1]
+            self.seen.append(got)
+
+    def apply(self, profile: dict[str, Any] | None, timeout: float = 10.0) -> None:
+        """Run another profile; returns once the loop runs it."""
+        done: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
+        self.loop.apply(Config(default_profile=compile_profile(profile) if profile else None), done.put)
+        assert done.get(timeout=timeout) is None
+
+
+def _matches(data: dict[str, Any], match: dict[str, Any]) -> bool:
+    device = data.get("device", {})
+    return all((device.get(k) if isinstance(device, dict) and k in device else data.get(k)) == v
+               for k, v in match.items())
+
+
+def find(name: str, timeout: float = 5.0) -> evdev.InputDevice:
+    """Open the input node with that name (waiting for it to appear)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        for path in evdev.list_devices():
+            dev = evdev.InputDevice(path)
+            if dev.name == name:
+                return dev
+            dev.close()
+        select.select([], [], [], 0.02)  # the node appears asynchronously; poll the directory
+    raise AssertionError(f"no input device named {name!r}")
+
+
+def read(dev: evdev.InputDevice, count: int, timeout: float = 5.0,
+         types: tuple[int, ...] = (e.EV_KEY,)) -> list[tuple[int, int, int]]:
+    """The next `count` events of those types as (type, code, value)."""
+    out: list[tuple[int, int, int]] = []
+    end = time.monotonic() + timeout
+    while len(out) < count:
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([dev.fd], [], [], left)[0]:
+            break
+        try:
+            out += [(ev.type, ev.code, ev.value) for ev in dev.read() if ev.type in types]
+        except BlockingIOError:
+            continue
+        except OSError:
+            break  # the device went away
+    return out
+
+
+def keys(events: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """(code, value) of key events."""
+    return [(c, v) for t, c, v in events if t == e.EV_KEY]
