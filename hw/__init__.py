@@ -7,14 +7,24 @@ with a `publish` callable, hands it the whole configuration with `apply` and ask
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .keys import code_of, is_key, name_of
 from .keys import suggest as suggest_key
-from .loop import Loop, Provider
+from .loop import GRAB_WAIT_MS, Loop, Provider
 from .profile import ProfileError, compile_profile, validate_profile
-from .types import (Config, DeviceConfig, DeviceInfo, HwError, HwState, Natives, NotSupported,
-                    Publish, UnknownDevice)
+from .types import (
+    Config,
+    DeviceConfig,
+    DeviceInfo,
+    HwError,
+    HwState,
+    Natives,
+    NotSupported,
+    Publish,
+    UnknownDevice,
+)
 from .unavailable import UnavailableProvider
 from .virtual import VirtualProvider
 
@@ -37,7 +47,8 @@ def evdev_problem() -> str | None:
 
 def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
                    natives: Natives | None = None,
-                   engine_factory: Callable[[Any], Any] | None = None) -> Loop:
+                   engine_factory: Callable[[Any], Any] | None = None,
+                   grab_wait_ms: float = GRAB_WAIT_MS) -> Loop:
     """A backend of that kind; `auto` picks evdev when usable, else none with the reason."""
     from .engine import Engine
     from .keys import name_of
@@ -58,7 +69,8 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
             provider = UnavailableProvider("evdev", problem)
         else:
             provider = UnavailableProvider("none", f"auto: evdev unusable: {problem}")
-    return Loop(provider, engine_factory or Engine, key_name=name_of, natives=natives)
+    return Loop(provider, engine_factory or Engine, key_name=name_of, natives=natives,
+                grab_wait_ms=grab_wait_ms)
 
 
 __all__ = ["BACKENDS", "Config", "DeviceConfig", "DeviceInfo", "HwError", "HwState", "Loop",

@@ -4,12 +4,14 @@ from __future__ import annotations
 import queue
 import select
 import time
-from typing import Any
+from typing import Any, Self
 
 import evdev
-from evdev import UInput, ecodes as e
+from evdev import UInput
+from evdev import ecodes as e
 
 from hw import Config, Loop, compile_profile, create_backend
+from tests.fakes import EventLog
 
 LETTER_KEYS = [getattr(e, f"KEY_{c}") for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
 KEYS = sorted({*LETTER_KEYS, e.KEY_ESC, e.KEY_CAPSLOCK, e.KEY_BACKSPACE, e.KEY_ENTER,
@@ -30,51 +32,29 @@ def tap(ui: UInput, code: int, value: int) -> None:
 
 
 class Daemon:
-    """The evdev backend run in-process, its events collected in a queue."""
+    """The evdev backend run in-process, its events collected."""
 
     def __init__(self, profile: dict[str, Any] | None = REMAP, grab_wait_ms: float = 400) -> None:
-        self.events: queue.SimpleQueue[tuple[str, dict[str, Any]]] = queue.SimpleQueue()
-        self.seen: list[tuple[str, dict[str, Any]]] = []
-        self.loop: Loop = create_backend("evdev")
-        self.loop._grab_wait_ms = grab_wait_ms
+        self.log = EventLog()
+        self.loop: Loop = create_backend("evdev", grab_wait_ms=grab_wait_ms)
         self.config = Config(default_profile=compile_profile(profile) if profile else None)
 
-    def __enter__(self) -> Daemon:
-        self.loop.start(lambda name, data: self.events.put((name, data)), self.config)
+    def __enter__(self) -> Self:
+        self.loop.start(self.log, self.config)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.loop.stop()
 
     def wait(self, event: str, timeout: float = 10.0, **match: Any) -> dict[str, Any]:
-        """The first event of that name (whose device fields or data match) not consumed yet."""
-        end = time.monotonic() + timeout
-        for i, (seen_name, data) in enumerate(self.seen):
-            if seen_name == event and _matches(data, match):
-                del self.seen[i]
-                return data
-        while True:
-            left = end - time.monotonic()
-            assert left > 0, f"no {event} {match} within {timeout} s; saw {self.seen}"
-            try:
-                got = self.events.get(timeout=left)
-            except queue.Empty:
-                continue
-            if got[0] == event and _matches(got[1], match):
-                return got[1]
-            self.seen.append(got)
+        """The first matching event not taken yet."""
+        return self.log.wait(event, timeout, **match)
 
     def apply(self, profile: dict[str, Any] | None, timeout: float = 10.0) -> None:
         """Run another profile; returns once the loop runs it."""
         done: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
         self.loop.apply(Config(default_profile=compile_profile(profile) if profile else None), done.put)
         assert done.get(timeout=timeout) is None
-
-
-def _matches(data: dict[str, Any], match: dict[str, Any]) -> bool:
-    device = data.get("device", {})
-    return all((device.get(k) if isinstance(device, dict) and k in device else data.get(k)) == v
-               for k, v in match.items())
 
 
 def find(name: str, timeout: float = 5.0) -> evdev.InputDevice:

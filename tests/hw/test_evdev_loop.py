@@ -1,0 +1,261 @@
+"""The evdev backend and the loop's safety rules, on fakes of the evdev objects."""
+from __future__ import annotations
+
+import os
+import queue
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hw import Config, DeviceConfig, compile_profile
+from hw.devices import EvdevProvider
+from hw.engine import Engine
+from hw.identity import device_id
+from hw.loop import Loop
+from tests.fakes import (
+    EV_KEY,
+    EV_MSC,
+    EV_REL,
+    EV_SYN,
+    SYN_DROPPED,
+    EventLog,
+    FakeInputDevice,
+    FakeUInput,
+)
+
+KEY_A, KEY_B, KEY_X, KEY_ESC, KEY_BACKSPACE, KEY_ENTER, KEY_CAPSLOCK = 30, 48, 45, 1, 14, 28, 58
+REMAP = compile_profile({"layers": {"base": {"capslock": "esc", "a": "b"}}})
+
+
+class Rig:
+    """A provider over fake nodes in a real directory (so inotify is real), and its loop."""
+
+    def __init__(self, root: Path, grab_wait_ms: float = 5000) -> None:
+        self.root = root
+        self.nodes: dict[str, FakeInputDevice] = {}
+        self.denied: dict[str, int] = {}  # path -> how many more opens fail with EACCES
+        self.outputs: list[FakeUInput] = []
+        self.provider = EvdevProvider(str(root), opener=self.open, uinput=self.uinput,
+                                      sys_dir=str(root / "sys"))
+        self.loop = Loop(self.provider, Engine, grab_wait_ms=grab_wait_ms)
+        self.log = EventLog()
+
+    def plug(self, n: int, name: str = "Fake Keyboard", **kw: Any) -> FakeInputDevice:
+        path = str(self.root / f"event{n}")
+        dev = self.nodes[path] = FakeInputDevice(path, name, **kw)
+        Path(path).touch()
+        return dev
+
+    def unplug(self, dev: FakeInputDevice) -> None:
+        dev.unplug()
+        os.unlink(dev.path)
+
+    def open(self, path: str) -> FakeInputDevice:
+        if self.denied.get(path, 0) > 0:
+            self.denied[path] -= 1
+            raise PermissionError(13, "Permission denied", path)
+        if path not in self.nodes or self.nodes[path].closed:
+            raise FileNotFoundError(2, "No such file or directory", path)
+        return self.nodes[path]
+
+    def uinput(self, caps: Any, **kw: Any) -> FakeUInput:
+        out = FakeUInput(caps, **kw)
+        self.outputs.append(out)
+        return out
+
+    def start(self, profile: Any = REMAP, **devices: DeviceConfig) -> None:
+        self.loop.start(self.log, Config(default_profile=profile, devices=devices))
+
+    def apply(self, config: Config) -> None:
+        done: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
+        self.loop.apply(config, done.put)
+        assert done.get(timeout=10) is None
+
+    def out(self, name: str = "Fake Keyboard") -> FakeUInput:
+        return next(o for o in self.outputs if o.name == f"KeyRx: {name}")
+
+    def sync(self) -> None:
+        """Return once the loop has handled all input pushed so far.
+
+        A command is handled before the reads of the same wake-up, so the second of two
+        round trips starts only after every fd readable at the first was read.
+        """
+        for _ in range(2):  # a no-op command: injecting into no device
+            done: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
+            self.loop.inject("no-such-device", [], done.put)
+            assert done.get(timeout=10) is not None
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> Iterator[Rig]:
+    r = Rig(tmp_path)
+    yield r
+    r.loop.stop()
+
+
+def test_discovery_keeps_keyboards_not_ours_with_stable_ids(rig: Rig) -> None:
+    kbd = rig.plug(0)
+    rig.plug(1, "Fake Mouse", keys=[272, 273])
+    rig.plug(2, "KeyRx: Fake Keyboard", phys="keyrx/usb-0000:00:14.0-2/input0")
+    rig.start()
+    data = rig.log.wait("device.grabbed", name="Fake Keyboard")
+    assert data["device"]["id"] == device_id("usb", "046d", "c31c", "", "usb-0000:00:14.0-2/input0")
+    assert [d.name for d in rig.loop.devices()] == ["Fake Keyboard"]
+    assert kbd.grabbed
+    out = rig.out()
+    assert (out.kw["phys"], out.kw["vendor"], out.kw["product"]) == (
+        "keyrx/usb-0000:00:14.0-2/input0", 0x046D, 0xC31C)
+
+
+def test_every_event_of_a_batch_is_remapped_and_non_key_events_pass(rig: Rig) -> None:
+    kbd = rig.plug(0, extra={EV_REL: [8], EV_MSC: [4]})
+    rig.start()
+    rig.log.wait("device.grabbed")
+    kbd.push((EV_MSC, 4, 0x70004), (EV_KEY, KEY_A, 1), (EV_REL, 8, -1))
+    kbd.keys((KEY_A, 2), (KEY_A, 0), (KEY_CAPSLOCK, 1), (KEY_CAPSLOCK, 0), (KEY_X, 1), (KEY_X, 0))
+    rig.sync()
+    out = rig.out()
+    assert out.frames[0] == [(EV_MSC, 4, 0x70004), (EV_KEY, KEY_B, 1), (EV_REL, 8, -1)]
+    assert out.keys() == [(KEY_B, 1), (KEY_B, 2), (KEY_B, 0), (KEY_ESC, 1), (KEY_ESC, 0),
+                          (KEY_X, 1), (KEY_X, 0)]
+
+
+def test_one_busy_keyboard_does_not_starve_another(rig: Rig) -> None:
+    first, second = rig.plug(0), rig.plug(1, "Other", phys="usb-0000:00:14.0-3/input0")
+    rig.start()
+    rig.log.wait("device.grabbed", name="Other")
+    rig.log.wait("device.grabbed", name="Fake Keyboard")
+    for _ in range(50):
+        first.keys((KEY_X, 1), (KEY_X, 0))
+    second.keys((KEY_A, 1), (KEY_A, 0))
+    rig.sync()
+    assert rig.out("Other").keys() == [(KEY_B, 1), (KEY_B, 0)]
+    assert len(rig.out().keys()) == 100
+
+
+def test_syn_dropped_resyncs_from_the_kernel_key_state(rig: Rig) -> None:
+    kbd = rig.plug(0)
+    rig.start()
+    rig.log.wait("device.grabbed")
+    kbd.keys((KEY_A, 1), (KEY_X, 1))
+    kbd.push((EV_SYN, SYN_DROPPED, 0), (EV_KEY, KEY_ENTER, 1), report=True)  # junk until the report
+    kbd.down = {KEY_X, KEY_CAPSLOCK}  # A went up and capslock down while events were lost
+    rig.sync()
+    assert rig.out().keys() == [(KEY_B, 1), (KEY_X, 1), (KEY_B, 0), (KEY_ESC, 1)]
+
+
+def test_profile_switch_releases_what_the_old_profile_pressed(rig: Rig) -> None:
+    kbd = rig.plug(0)
+    rig.start()
+    rig.log.wait("device.grabbed")
+    kbd.keys((KEY_A, 1))
+    rig.sync()
+    rig.apply(Config(default_profile=None))
+    kbd.keys((KEY_A, 0), (KEY_X, 1), (KEY_X, 0))
+    rig.sync()
+    assert rig.out().keys() == [(KEY_B, 1), (KEY_B, 0), (KEY_X, 1), (KEY_X, 0)]
+
+
+def test_disable_releases_held_keys_and_the_grab(rig: Rig) -> None:
+    kbd = rig.plug(0)
+    rig.start()
+    dev = rig.log.wait("device.grabbed")["device"]
+    kbd.keys((KEY_A, 1))
+    rig.sync()
+    rig.apply(Config(default_profile=REMAP, devices={dev["id"]: DeviceConfig(enabled=False)}))
+    assert rig.log.wait("device.released", reason="disabled")
+    assert rig.out().held() == set() and not kbd.grabbed
+
+
+def test_unplug_with_a_key_held_releases_it_and_closes_the_output(rig: Rig) -> None:
+    kbd = rig.plug(0)
+    rig.start()
+    rig.log.wait("device.grabbed")
+    kbd.keys((KEY_A, 1))
+    rig.sync()
+    rig.unplug(kbd)
+    assert rig.log.wait("device.disconnected")["device"]["connected"] is False
+    out = rig.out()
+    assert out.keys() == [(KEY_B, 1), (KEY_B, 0)] and out.closed
+
+
+def test_replug_on_the_same_path_is_grabbed_again(rig: Rig) -> None:
+    kbd = rig.plug(3)
+    rig.start()
+    first = rig.log.wait("device.grabbed")["device"]
+    rig.unplug(kbd)
+    rig.log.wait("device.disconnected")
+    again = rig.plug(3)
+    back = rig.log.wait("device.grabbed")["device"]
+    assert (back["id"], back["path"]) == (first["id"], first["path"]) and again.grabbed
+
+
+def test_hotplug_retries_a_node_that_is_not_readable_yet(rig: Rig) -> None:
+    rig.start()
+    rig.denied[str(rig.root / "event7")] = 2  # udev has not set the permissions yet
+    rig.plug(7)
+    assert rig.log.wait("device.grabbed")["device"]["path"].endswith("event7")
+
+
+def test_no_access_to_the_nodes_makes_hw_unavailable_with_what_to_do(rig: Rig) -> None:
+    rig.plug(0)
+    rig.denied[str(rig.root / "event0")] = 99
+    rig.start()
+    state = rig.log.wait("hw.state", state="unavailable")
+    assert "'input' group" in state["detail"] and "root" in state["detail"]
+
+
+def test_grab_waits_for_held_keys_to_be_released(rig: Rig) -> None:
+    kbd = rig.plug(0)
+    kbd.down = {KEY_X}
+    rig.start()
+    rig.log.wait("device.connected")
+    rig.sync()
+    assert not kbd.grabbed
+    kbd.keys((KEY_X, 0))  # released: the desktop got it, and now we grab
+    rig.log.wait("device.grabbed")
+    assert kbd.written == [] and rig.out().keys() == []
+
+
+def test_after_the_bounded_wait_held_keys_are_released_then_grabbed(tmp_path: Path) -> None:
+    rig = Rig(tmp_path, grab_wait_ms=50)
+    try:
+        kbd = rig.plug(0)
+        kbd.down = {KEY_X}
+        rig.start()
+        rig.log.wait("device.grabbed")
+        assert kbd.written == [(EV_KEY, KEY_X, 0), (EV_SYN, 0, 0)]  # the desktop sees it go up
+    finally:
+        rig.loop.stop()
+
+
+def test_panic_combo_releases_every_grab_until_the_api_reenables(rig: Rig) -> None:
+    kbd, other = rig.plug(0), rig.plug(1, "Other", phys="usb-0000:00:14.0-3/input0")
+    rig.start()
+    rig.log.wait("device.grabbed", name="Other")
+    rig.log.wait("device.grabbed", name="Fake Keyboard")
+    kbd.keys((KEY_BACKSPACE, 1), (KEY_ESC, 1), (KEY_ENTER, 1), (KEY_A, 1))
+    assert "re-enable" in rig.log.wait("hw.state", state="panic")["detail"]
+    rig.log.wait("device.released", name="Other", reason="panic")
+    rig.sync()
+    assert not kbd.grabbed and not other.grabbed
+    assert rig.out().keys() == [(KEY_BACKSPACE, 1), (KEY_ESC, 1), (KEY_ESC, 0), (KEY_BACKSPACE, 0)]
+    kbd.keys((KEY_BACKSPACE, 0), (KEY_ESC, 0), (KEY_ENTER, 0), (KEY_A, 0))
+    rig.apply(Config(default_profile=REMAP))
+    assert rig.loop.state().state == "running"
+    rig.log.wait("device.grabbed", name="Fake Keyboard")
+    assert kbd.grabbed and other.grabbed
+
+
+def test_shutdown_releases_held_keys_and_grabs(rig: Rig) -> None:
+    kbd = rig.plug(0)
+    rig.start()
+    rig.log.wait("device.grabbed")
+    kbd.keys((KEY_A, 1))
+    rig.sync()
+    rig.loop.stop()
+    out = rig.out()
+    assert out.held() == set() and out.closed and not kbd.grabbed
+    assert rig.loop.state().state == "stopped"
