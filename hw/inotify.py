@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import struct
 
@@ -18,7 +17,9 @@ class Inotify:
     """Watches a directory for entries created, changed (permissions) or deleted."""
 
     def __init__(self, path: str) -> None:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        # the interpreter's own symbols hold libc; find_library would spawn ldconfig, which
+        # fails in a native thread of a gevent process
+        libc = ctypes.CDLL(None, use_errno=True)
         fd = libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
         if fd < 0:
             err = ctypes.get_errno()

@@ -13,7 +13,9 @@ checked on raw input, releases every grab.
 from __future__ import annotations
 
 import logging
+import os
 import queue
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -38,6 +40,12 @@ EV_SYN, EV_KEY = 0, 1
 SYN_REPORT, SYN_DROPPED = 0, 3
 PANIC_KEYS = frozenset({14, 1, 28})  # backspace + esc + enter, as keyd has it
 GRAB_WAIT_MS = 2000.0  # how long to wait for held keys to be released before grabbing anyway
+# The loop shares the GIL with the server: at CPython's default 5 ms switch interval a busy hub
+# can keep a woken remap thread waiting that long per key. 0.5 ms bounds that wait.
+SWITCH_INTERVAL = 0.0005
+# Like keyd: the loop thread runs SCHED_FIFO (when permitted), so a busy server or any other
+# process can't keep a key waiting for a CPU. It only ever blocks in select between keys.
+RT_PRIORITY = 20
 Done = Callable[[BaseException | None], None]
 EngineFactory = Callable[[Any], Any]
 
@@ -99,12 +107,15 @@ class Loop:
         self._key_name = key_name
         self._natives = natives or Natives.stdlib()
         self._grab_wait_ms = grab_wait_ms
+        self.switch_interval: float | None = SWITCH_INTERVAL  # applied at start; None: leave it
+        self.rt_priority: int | None = RT_PRIORITY  # SCHED_FIFO for the loop thread; None: normal
         self._inbox: queue.SimpleQueue[tuple[Any, ...]] = self._natives.simple_queue()
         self._wake = Wake()
         self._slots: dict[str, Slot] = {}
         self._known: dict[str, DeviceInfo] = {}
         self._config = Config()
         self._panic = False
+        self._later: list[tuple[str, int, int, list[tuple[int, int]]]] = []
         self._publish: Publish = lambda name, data: None
         self._state = HwState(provider.name, "stopped", "not started")
         self._lock = self._natives.allocate_lock()  # guards snapshots read by other threads
@@ -118,6 +129,8 @@ class Loop:
         if config is not None:
             self._config = config
         self._set_state("starting", "starting")
+        if self.switch_interval is not None and sys.getswitchinterval() > self.switch_interval:
+            sys.setswitchinterval(self.switch_interval)
         self._natives.start_thread(self._run, ())
         self._ready.wait(timeout)
 
@@ -151,6 +164,7 @@ class Loop:
 
     # -- the thread --------------------------------------------------------------------
     def _run(self) -> None:
+        self._prioritise()
         try:
             self.provider.open()
             for info, source in self.provider.scan():
@@ -173,6 +187,14 @@ class Loop:
                 if self._state.state in ("running", "starting", "panic"):
                     self._set_state("stopped", "stopped")
                 self._stopped.set()
+
+    def _prioritise(self) -> None:
+        if self.rt_priority is None:
+            return
+        try:  # pid 0: this thread only
+            os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(self.rt_priority))
+        except OSError as exc:  # not root / no CAP_SYS_NICE: normal priority still works
+            log.info("remap thread at normal priority: %s", exc.strerror or exc)
 
     def _serve(self) -> None:
         while True:
@@ -199,6 +221,8 @@ class Loop:
             if (hp is not None and hp in readable) or (due is not None and due <= _now_ms()):
                 self._hotplug()
             self._timers()
+            if self._later:
+                self._publish_keys()
 
     def _hotplug(self) -> None:
         added, removed = self.provider.hotplug()
@@ -346,8 +370,14 @@ class Loop:
         self._emit(slot, out)
         self._layers_changed(slot, before)
         if (self._config.key_events or self.provider.injectable) and value != 2:
+            self._later.append((slot.info.id, code, value, out))  # published after the output
+
+    def _publish_keys(self) -> None:
+        """The `key` events of this round, once their output is out (a subscriber never delays it)."""
+        later, self._later = self._later, []
+        for dev_id, code, value, out in later:
             self._publish("key", {
-                "device": slot.info.id,
+                "device": dev_id,
                 "input": {"key": self._key_name(code), "action": "press" if value else "release"},
                 "output": [{"key": self._key_name(c), "action": _action(v)} for c, v in out],
             })

@@ -1,0 +1,232 @@
+"""Inside the VM: key latency through the kernel, for a bare evdev loop and for the daemon.
+
+Run by bench/latency_bench.py as `python -m bench.vm_latency`. Latency is the time from just
+before the test writes a key into a uinput keyboard to the kernel timestamp of the key on the
+output device (both CLOCK_REALTIME), for each press and release.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import evdev
+import requests
+from evdev import UInput
+from evdev import ecodes as e
+
+from tests.vm.kernel import find, keyboard
+
+ROOT = Path(__file__).resolve().parents[1]
+KEYS = int(os.environ.get("BENCH_KEYS", "300"))
+CLIENTS = int(os.environ.get("BENCH_WS_CLIENTS", "100"))
+RATE = float(os.environ.get("BENCH_EVENT_RATE", "200"))
+PRODUCERS = 4  # concurrent HTTP writers sharing the rate
+TOKEN = "bench-token-0123456789abcdef"
+PORT = 9868
+
+
+def measure(src: UInput, out: evdev.InputDevice, n: int = KEYS) -> list[float]:
+    """Latencies in ms of n presses and n releases, one key at a time."""
+    lat: list[float] = []
+    codes = (e.KEY_X, e.KEY_Z)
+    for i in range(n):
+        code = codes[i % 2]
+        for value in (1, 0):
+            t0 = time.clock_gettime(time.CLOCK_REALTIME)
+            src.write(e.EV_KEY, code, value)
+            src.syn()
+            lat.append(_arrival(out, code, value) - t0)
+        time.sleep(0.002)  # paced like a fast typist; a benchmark, not a test
+    return [x * 1000.0 for x in lat]
+
+
+def _arrival(out: evdev.InputDevice, code: int, value: int) -> float:
+    while True:
+        if not select.select([out.fd], [], [], 5.0)[0]:
+            raise RuntimeError(f"key {code}/{value} never came out")
+        try:
+            for ev in out.read():
+                if ev.type == e.EV_KEY and ev.code == code and ev.value == value:
+                    return float(ev.timestamp())
+        except BlockingIOError:
+            continue
+
+
+def floor_loop(path: str) -> None:
+    """The bare python-evdev loop (the floor for Python): read, write, syn, nothing else."""
+    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(20))  # as the daemon's loop thread
+    dev = evdev.InputDevice(path)
+    dev.grab()
+    # named like the daemon's outputs, so a running daemon leaves it alone
+    ui = UInput.from_device(dev, name="KeyRx: floor", phys="keyrx/floor")
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
+    while True:
+        select.select([dev.fd], [], [])
+        for ev in dev.read():
+            ui.write(ev.type, ev.code, ev.value)
+
+
+def stats(name: str, lat: list[float]) -> dict[str, float]:
+    s = sorted(lat)
+    row = {"p50": s[len(s) // 2], "p99": s[int(len(s) * 0.99) - 1], "max": s[-1]}
+    print(f"  {name:<44} n={len(s):4d}  p50 {row['p50']:6.2f} ms  p99 {row['p99']:6.2f} ms  "
+          f"max {row['max']:6.2f} ms", flush=True)
+    return row
+
+
+def server(switch_default: bool) -> subprocess.Popen[bytes]:
+    """gunicorn with the gevent worker and the evdev backend, as deployed."""
+    env = {**os.environ, "KEYRX_PORT": str(PORT), "KEYRX_HOST": "127.0.0.1", "KEYRX_TOKEN": TOKEN,
+           "KEYRX_DATA_DIR": f"/tmp/keyrx-bench-{int(switch_default)}", "KEYRX_HW_BACKEND": "evdev",
+           "KEYRX_LOG_LEVEL": "warning", "HOME": "/tmp", "BENCH_PLAIN": "1" if switch_default else ""}
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    proc = subprocess.Popen([gunicorn, "-c", "config/gunicorn.conf.py", "bench.vm_wsgi:app"],
+                            cwd=ROOT, env=env, start_new_session=True)
+    for _ in range(1200):
+        try:
+            if requests.get(f"http://127.0.0.1:{PORT}/api/health", timeout=2).ok:
+                return proc
+        except requests.RequestException:
+            time.sleep(0.05)  # the worker is still importing (slow under emulation)
+    raise RuntimeError("the daemon did not come up")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def load_process(device_id: str) -> None:
+    """CLIENTS WebSocket clients receiving every key event, plus device updates sent at up to RATE/s.
+
+    Prints "ready" once every client is connected, and the counts when it gets SIGTERM.
+    """
+    import websockets
+
+    counts = {"connected": 0, "received": 0, "sent": 0}
+    stopping = threading.Event()
+
+    def produce() -> None:
+        http = requests.Session()
+        http.headers["Authorization"] = f"Bearer {TOKEN}"
+        next_at = time.monotonic()
+        while not stopping.is_set():
+            http.patch(f"http://127.0.0.1:{PORT}/api/devices/{device_id}",
+                       json={"label": f"bench {counts['sent'] % 1000}"}, timeout=10)
+            counts["sent"] += 1
+            next_at += PRODUCERS / RATE
+            time.sleep(max(0.0, next_at - time.monotonic()))
+
+    async def client() -> None:
+        async with websockets.connect(f"ws://127.0.0.1:{PORT}/ws?topics=key,device", open_timeout=120,
+                                      additional_headers={"Authorization": f"Bearer {TOKEN}"}) as ws:
+            counts["connected"] += 1
+            if counts["connected"] == CLIENTS:
+                for _ in range(PRODUCERS):
+                    threading.Thread(target=produce, daemon=True).start()
+                print("ready", flush=True)
+            async for _ in ws:
+                counts["received"] += 1
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        loop.add_signal_handler(signal.SIGTERM, done.set_result, None)
+        tasks = [asyncio.create_task(client()) for _ in range(CLIENTS)]
+        await done
+        stopping.set()
+        print(f"{counts['sent']} {counts['received']}", flush=True)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run(main())
+
+
+def floor_run(src: UInput, label: str) -> dict[str, float]:
+    proc = subprocess.Popen([sys.executable, "-m", "bench.vm_latency", "floor", src.device.path], cwd=ROOT)
+    try:
+        out = find("KeyRx: floor", timeout=30)
+        row = stats(label, measure(src, out))
+        out.close()
+        return row
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def api(method: str, path: str, **kw: Any) -> Any:
+    r = requests.request(method, f"http://127.0.0.1:{PORT}/api{path}", timeout=30,
+                         headers={"Authorization": f"Bearer {TOKEN}"}, **kw)
+    r.raise_for_status()
+    return r.json()
+
+
+def daemon_run(src: UInput, plain: bool) -> dict[str, dict[str, float]]:
+    """Idle and busy rows for the daemon; with the tuned one, the floor under the same load too."""
+    proc = server(plain)
+    rows = {}
+    try:
+        out = find("KeyRx: Bench Keyboard", timeout=30)
+        label = "daemon (gunicorn+gevent), " + ("plain" if plain else "tuned")
+        rows["idle"] = stats(f"{label}, idle", measure(src, out))
+        dev_id = next(d["id"] for d in api("GET", "/devices")["devices"] if d["name"] == "Bench Keyboard")
+        gen = subprocess.Popen([sys.executable, "-m", "bench.vm_latency", "load", dev_id], cwd=ROOT,
+                               stdout=subprocess.PIPE, text=True)
+        try:
+            assert gen.stdout is not None and gen.stdout.readline().strip() == "ready"
+            t0 = time.monotonic()
+            busy = measure(src, out)
+            took = time.monotonic() - t0
+            if not plain:  # the same load, but the bare loop holds the keyboard
+                api("PATCH", f"/devices/{dev_id}", json={"enabled": False})
+                rows["floor_busy"] = floor_run(src, "floor, busy server (no key events to fan out)")
+        finally:
+            gen.terminate()
+            tail = gen.communicate(timeout=60)[0].split()
+        rows["busy"] = stats(f"{label}, busy", busy)
+        sent, received = (int(x) for x in tail[-2:])
+        print(f"    load: {CLIENTS} WS clients subscribed to key events ({2 * KEYS / took:.0f} keys/s), "
+              f"~{sent / took:.0f} device updates/s over HTTP, ~{received / took:.0f} WS messages/s "
+              "delivered", flush=True)
+        out.close()
+        return rows
+    finally:
+        stop(proc)
+
+
+def main() -> int:
+    print(f"kernel {os.uname().release}, {os.cpu_count()} vCPU, TCG emulation: absolute numbers are "
+          "several times those of real hardware; compare the rows with each other", flush=True)
+    with keyboard("Bench Keyboard", "bench/kbd/input0") as src:
+        floor = floor_run(src, "bare python-evdev read->write loop (floor)")
+        tuned = daemon_run(src, plain=False)
+        plain = daemon_run(src, plain=True)
+    print(f"  daemon idle p50 / floor p50: {tuned['idle']['p50'] / floor['p50']:.2f}x (target <= 1.2x)")
+    print(f"  busy p99 / idle p99: {tuned['busy']['p99'] / tuned['idle']['p99']:.2f}x tuned "
+          f"(target <= 2x), {plain['busy']['p99'] / plain['idle']['p99']:.2f}x plain; the floor: "
+          f"{tuned['floor_busy']['p99'] / floor['p99']:.2f}x", flush=True)
+    print("  tuned = 0.5 ms GIL switch interval + SCHED_FIFO remap thread; plain = CPython's 5 ms, "
+          "normal priority")
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["floor"]:
+        floor_loop(sys.argv[2])
+    elif sys.argv[1:2] == ["load"]:
+        load_process(sys.argv[2])
+    else:
+        sys.exit(main())
