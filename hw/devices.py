@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +14,7 @@ from evdev import ecodes
 
 from .identity import device_id
 from .inotify import Inotify
+from .slot import now_ms
 from .types import DeviceInfo, HwError
 
 log = logging.getLogger("keyrx.hw")
@@ -34,9 +34,6 @@ NO_ACCESS = ("no read access to the input devices in {dir}: run KeyRx as root, o
 Opener = Callable[[str], Any]
 UInputFactory = Callable[..., Any]
 
-
-def _now_ms() -> float:
-    return time.monotonic() * 1000.0
 
 
 def is_keyboard(dev: Any) -> bool:
@@ -164,7 +161,7 @@ class EvdevProvider:
         """New keyboards and the ids of vanished ones, from inotify events and due retries."""
         added: list[tuple[DeviceInfo, Any]] = []
         removed: list[str] = []
-        now = _now_ms()
+        now = now_ms()
         for name, change in self._inotify.read() if self._inotify is not None else []:
             if change == "overflow":  # events were lost: compare with what is there now
                 removed += [self._paths.pop(p) for p in list(self._paths) if not os.path.exists(p)]

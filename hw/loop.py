@@ -16,13 +16,21 @@ import logging
 import os
 import queue
 import sys
-import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any
 
+from .devtable import DeviceTable
 from .native import NativeEvent, Wake
-from .output import Output, Sink
+from .output import Sink
+from .slot import (
+    Provider,
+    Slot,
+    Source,
+    action_name,
+    active_keys,
+    fileno_of,
+    now_ms,
+)
 from .types import (
     Config,
     DeviceInfo,
@@ -50,53 +58,8 @@ Done = Callable[[BaseException | None], None]
 EngineFactory = Callable[[Any], Any]
 
 
-class Source(Protocol):
-    """The subset of `evdev.InputDevice` the loop uses."""
 
-    def fileno(self) -> int: ...
-    def read(self) -> Iterable[Any]: ...
-    def grab(self) -> None: ...
-    def ungrab(self) -> None: ...
-    def close(self) -> None: ...
-    def active_keys(self) -> list[int]: ...
-
-
-class Provider(Protocol):
-    """Finds keyboards and makes their output devices."""
-
-    name: str
-    injectable: bool  # devices take input from `inject` (the virtual backend)
-
-    def open(self) -> None: ...
-    def scan(self) -> list[tuple[DeviceInfo, Source]]: ...
-    def hotplug_fd(self) -> int | None: ...
-    def hotplug(self) -> tuple[list[tuple[DeviceInfo, Source]], list[str]]: ...
-    def hotplug_due(self) -> float | None: ...  # monotonic ms of the next retry, if any
-    def make_sink(self, info: DeviceInfo, source: Source) -> Sink: ...
-    def close(self) -> None: ...
-
-
-@dataclass
-class Slot:
-    """One keyboard as the loop holds it."""
-
-    info: DeviceInfo
-    source: Source
-    engine: Any
-    profile: Any = None
-    out: Output | None = None
-    grabbed: bool = False
-    grab_at: float | None = None  # a grab waiting for held keys: grab anyway at this time
-    dropping: bool = False  # after SYN_DROPPED, until the next SYN_REPORT
-    down: set[int] = field(default_factory=set)  # raw input keys held, as the loop saw them
-    pending: list[tuple[float, int, int]] = field(default_factory=list)  # injected input
-
-
-def _now_ms() -> float:
-    return time.monotonic() * 1000.0
-
-
-class Loop:
+class Loop(DeviceTable):
     """Owns the native thread, the devices and their engines."""
 
     def __init__(self, provider: Provider, engine_factory: EngineFactory,
@@ -201,7 +164,7 @@ class Loop:
             fds: dict[int, str] = {}
             for dev_id, slot in self._slots.items():
                 # only keyboards we hold or are about to grab: a disabled one never wakes us
-                fd = _fileno(slot.source) if slot.grabbed or slot.grab_at is not None else None
+                fd = fileno_of(slot.source) if slot.grabbed or slot.grab_at is not None else None
                 if fd is not None:
                     fds[fd] = dev_id
             hp = self.provider.hotplug_fd()
@@ -218,7 +181,7 @@ class Loop:
                 if hit is not None and hit in self._slots:
                     self._read(self._slots[hit])
             due = self.provider.hotplug_due()
-            if (hp is not None and hp in readable) or (due is not None and due <= _now_ms()):
+            if (hp is not None and hp in readable) or (due is not None and due <= now_ms()):
                 self._hotplug()
             self._timers()
             if self._later:
@@ -241,7 +204,7 @@ class Loop:
             deadlines.append(due)
         if not deadlines:
             return None
-        return max(0.0, (float(min(deadlines)) - _now_ms()) / 1000.0)
+        return max(0.0, (float(min(deadlines)) - now_ms()) / 1000.0)
 
     def _commands(self) -> bool:
         while True:
@@ -268,7 +231,7 @@ class Loop:
         if self._panic:
             self._panic = False
             self._set_state("running", f"re-enabled after panic; {self._running_detail()}")
-        now = _now_ms()
+        now = now_ms()
         for slot in list(self._slots.values()):
             dc = config.for_device(slot.info.id)
             if not dc.enabled:
@@ -293,12 +256,12 @@ class Loop:
             raise UnknownDevice(dev_id)
         if not self.provider.injectable:
             raise NotSupported(f"device {dev_id} is a real keyboard; only virtual ones take injected input")
-        now = _now_ms()
+        now = now_ms()
         slot.pending.extend((now + delay, code, value) for delay, code, value in steps)
         slot.pending.sort(key=lambda p: p[0])
 
     def _timers(self) -> None:
-        now = _now_ms()
+        now = now_ms()
         for slot in list(self._slots.values()):
             if slot.grab_at is not None and slot.grab_at <= now:
                 self._grab(slot, "enabled")
@@ -323,10 +286,10 @@ class Loop:
             self._detach(slot.info.id, "unplugged", disconnected=True)
             return
         if not slot.grabbed:  # waiting to grab: the desktop still gets these; grab once all is up
-            if slot.grab_at is not None and not _held(slot.source):
+            if slot.grab_at is not None and not active_keys(slot.source):
                 self._grab(slot, "enabled")
             return
-        now = _now_ms()
+        now = now_ms()
         for ev in events:  # every event of the batch, not just the first
             if slot.dropping:  # the kernel lost events: skip to the next report, then resync
                 if ev.type == EV_SYN and ev.code == SYN_REPORT:
@@ -348,7 +311,7 @@ class Loop:
 
     def _resync(self, slot: Slot, now: float) -> None:
         """Bring the engine in line with the kernel's key state after SYN_DROPPED."""
-        actual = set(_active(slot.source))
+        actual = set(active_keys(slot.source))
         log.warning("device %s dropped events; resynchronising", slot.info.id)
         for code in sorted(slot.down - actual):
             self._key(slot, code, 0, now)
@@ -379,154 +342,8 @@ class Loop:
             self._publish("key", {
                 "device": dev_id,
                 "input": {"key": self._key_name(code), "action": "press" if value else "release"},
-                "output": [{"key": self._key_name(c), "action": _action(v)} for c, v in out],
+                "output": [{"key": self._key_name(c), "action": action_name(v)} for c, v in out],
             })
-
-    def _emit(self, slot: Slot, out: list[tuple[int, int]]) -> None:
-        if slot.out is not None:
-            for code, value in out:
-                slot.out.key(code, value)
-
-    def _layers_changed(self, slot: Slot, before: list[str] | None) -> None:
-        after = slot.engine.layers()
-        if after != before:
-            self._publish("layer.changed", {"device": slot.info.id, "layers": after})
-
-    def _panic_release(self, slot: Slot) -> None:
-        self._panic = True
-        for other in list(self._slots.values()):
-            other.grab_at = None
-            if other.grabbed:
-                self._ungrab(other, "panic")
-        self._set_state("panic", f"panic combo (Backspace+Escape+Enter) on {slot.info.name}: every "
-                        "keyboard released; re-enable through the API (activate a profile or "
-                        "enable a device)")
-
-    def _running_detail(self) -> str:
-        return f"{len(self._slots)} keyboard(s)"
-
-    # -- device lifecycle ----------------------------------------------------------------
-    def _attach(self, info: DeviceInfo, source: Source) -> None:
-        profile = self._config.profile_for(info.id)
-        slot = Slot(info=info, source=source, engine=self._engine_factory(profile), profile=profile)
-        self._slots[info.id] = slot
-        self._remember(info, connected=True, grabbed=False)
-        self._publish("device.connected", {"device": self._known[info.id].as_dict()})
-        if self._config.for_device(info.id).enabled and not self._panic:
-            self._grab(slot, "enabled")
-
-    def _grab(self, slot: Slot, reason: str) -> None:
-        """Grab once no key is held on it; after the wait, release what is held and grab."""
-        now = _now_ms()
-        held = _active(slot.source)
-        if held:
-            if slot.grab_at is None:
-                slot.grab_at = now + self._grab_wait_ms
-            if now < slot.grab_at:
-                return  # the device's fd is watched: its key releases bring us back here
-            log.warning("keys %s still held on %s; releasing them and grabbing", held, slot.info.id)
-            _release_on(slot.source, held)
-        slot.grab_at = None
-        try:
-            if slot.out is None:
-                slot.out = Output(self.provider.make_sink(slot.info, slot.source))
-            slot.source.grab()
-        except (OSError, HwError) as exc:
-            log.warning("cannot grab %s: %s", slot.info.id, exc)
-            return
-        slot.grabbed = True
-        slot.down.clear()
-        self._remember(slot.info, grabbed=True)
-        self._publish("device.grabbed", {"device": self._known[slot.info.id].as_dict(), "reason": reason})
-
-    def _ungrab(self, slot: Slot, reason: str, *, gone: bool = False) -> None:
-        try:
-            self._emit(slot, slot.engine.release_all(_now_ms()))
-        finally:
-            slot.grabbed = False
-            slot.dropping = False
-            slot.pending.clear()
-            slot.down.clear()
-            try:
-                if slot.out is not None:
-                    slot.out.release_held()
-            finally:
-                if not gone:
-                    try:
-                        slot.source.ungrab()
-                    except OSError as exc:
-                        log.info("ungrab %s: %s", slot.info.id, exc)
-                self._remember(slot.info, grabbed=False)
-                self._publish("device.released", {"device": self._known[slot.info.id].as_dict(),
-                                                   "reason": reason})
-
-    def _detach(self, dev_id: str, reason: str, *, disconnected: bool) -> None:
-        slot = self._slots.pop(dev_id, None)
-        if slot is None:
-            return
-        try:
-            if slot.grabbed:
-                self._ungrab(slot, reason, gone=disconnected)
-        finally:
-            try:
-                if slot.out is not None:
-                    slot.out.close()
-            finally:
-                try:
-                    slot.source.close()
-                except OSError as exc:
-                    log.info("close %s: %s", dev_id, exc)
-                if disconnected:
-                    self._remember(slot.info, connected=False, grabbed=False)
-                    self._publish("device.disconnected", {"device": self._known[dev_id].as_dict()})
-
-    def _remember(self, info: DeviceInfo, **changes: bool) -> None:
-        base = self._known.get(info.id, info)
-        merged = DeviceInfo(**{**info.as_dict(), "connected": changes.get("connected", base.connected),
-                               "grabbed": changes.get("grabbed", base.grabbed)})
-        with self._lock:
-            self._known[info.id] = merged
-
-    def _set_state(self, state: Any, detail: str) -> None:
-        with self._lock:
-            self._state = HwState(self.provider.name, state, detail)
-        self._publish("hw.state", self._state.as_dict())
-
-
-def _action(value: int) -> str:
-    return {0: "release", 1: "press"}.get(value, "repeat")
-
-
-def _fileno(source: Source) -> int | None:
-    try:
-        return source.fileno()
-    except (AttributeError, OSError, ValueError):
-        return None
-
-
-def _active(source: Source) -> list[int]:
-    try:
-        return list(source.active_keys())
-    except OSError as exc:  # a node going away: its read will report it
-        log.info("active_keys: %s", exc)
-        return []
-
-
-def _held(source: Source) -> bool:
-    return bool(_active(source))
-
-
-def _release_on(source: Source, codes: list[int]) -> None:
-    """Write releases into the source itself, so every reader (the desktop) sees the keys go up."""
-    write = getattr(source, "write", None)
-    if write is None:
-        return
-    try:
-        for code in codes:
-            write(EV_KEY, code, 0)
-        write(EV_SYN, SYN_REPORT, 0)
-    except OSError as exc:
-        log.warning("could not release held keys on the device: %s", exc)
 
 
 __all__ = ["Loop", "Provider", "Sink", "Slot", "Source"]
