@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import evdev
 import pytest
@@ -115,3 +116,27 @@ def test_grab_after_the_bounded_wait_releases_what_is_held() -> None:
             d.wait("device.grabbed", name=NAME)
             assert keys(read(spy, 1)) == [(e.KEY_X, 0)]  # the desktop saw the key go up
         spy.close()
+
+
+def test_activating_a_profile_through_the_api_applies_before_it_answers(tmp_path: Path) -> None:
+    from tests.conftest import ApiClient, make_app
+
+    with keyboard() as src:
+        app = make_app(tmp_path, HW_BACKEND="evdev")
+        keyrx = app.extensions["keyrx"]
+        try:
+            api = ApiClient(app.test_client())
+            assert api.get("/api/status").get_json()["hw"]["state"] == "running"
+            out = find(OUT)
+            assert api.post("/api/profiles", json={"name": "swap", **REMAP}).status_code == 201
+            assert api.post("/api/profiles/swap/activate").get_json() == {"active": "swap"}
+            tap(src, e.KEY_A, 1)  # no waiting: the loop runs the profile once the call answered
+            tap(src, e.KEY_A, 0)
+            assert keys(read(out, 2)) == [(e.KEY_B, 1), (e.KEY_B, 0)]
+            dev = next(d for d in api.get("/api/devices").get_json()["devices"] if d["name"] == NAME)
+            assert api.patch(f"/api/devices/{dev['id']}", json={"enabled": False}).status_code == 200
+            assert keyrx.hw.state().state == "running"
+            assert not next(d for d in keyrx.hw.devices() if d.name == NAME).grabbed
+        finally:
+            keyrx.stop()
+            keyrx.store.close()

@@ -17,6 +17,7 @@ SCENARIOS = [
     "test_panic_combo_releases_every_grab_until_reenabled",
     "test_grab_waits_until_held_keys_are_released",
     "test_grab_after_the_bounded_wait_releases_what_is_held",
+    "test_activating_a_profile_through_the_api_applies_before_it_answers",
 ]
 
 
