@@ -155,7 +155,9 @@ class EvdevProvider:
 
     def hotplug_due(self) -> float | None:
         """When the next node that was not ready should be tried again."""
-        return min((due for _, due in self._retry.values()), default=None)
+        if not self._retry:
+            return None
+        return min(due for _, due in self._retry.values())
 
     def hotplug(self) -> tuple[list[tuple[DeviceInfo, Any]], list[str]]:
         """New keyboards and the ids of vanished ones, from inotify events and due retries."""

@@ -29,6 +29,7 @@ class DeviceTable:
     _publish: Publish
     _state: HwState
     _lock: Any
+    _watch: Any  # the loop's cached select set; None = rebuild
 
     def _emit(self, slot: Slot, out: list[tuple[int, int]]) -> None:
         if slot.out is not None:
@@ -55,6 +56,7 @@ class DeviceTable:
 
     # -- device lifecycle ----------------------------------------------------------------
     def _attach(self, info: DeviceInfo, source: Source) -> None:
+        self._watch = None
         profile = self._config.profile_for(info.id)
         slot = Slot(info=info, source=source, engine=self._engine_factory(profile), profile=profile)
         self._slots[info.id] = slot
@@ -65,6 +67,7 @@ class DeviceTable:
 
     def _grab(self, slot: Slot, reason: str) -> None:
         """Grab once no key is held on it; after the wait, release what is held and grab."""
+        self._watch = None
         now = now_ms()
         held = active_keys(slot.source)
         if held:
@@ -88,6 +91,7 @@ class DeviceTable:
         self._publish("device.grabbed", {"device": self._known[slot.info.id].as_dict(), "reason": reason})
 
     def _ungrab(self, slot: Slot, reason: str, *, gone: bool = False) -> None:
+        self._watch = None
         try:
             self._emit(slot, slot.engine.release_all(now_ms()))
         finally:
@@ -109,6 +113,7 @@ class DeviceTable:
                                                    "reason": reason})
 
     def _detach(self, dev_id: str, reason: str, *, disconnected: bool) -> None:
+        self._watch = None
         slot = self._slots.pop(dev_id, None)
         if slot is None:
             return

@@ -79,6 +79,7 @@ class Loop(DeviceTable):
         self._config = Config()
         self._panic = False
         self._later: list[tuple[str, int, int, list[tuple[int, int]]]] = []
+        self._watch: tuple[list[int], dict[int, str], int | None] | None = None
         self._publish: Publish = lambda name, data: None
         self._state = HwState(provider.name, "stopped", "not started")
         self._lock = self._natives.allocate_lock()  # guards snapshots read by other threads
@@ -159,8 +160,9 @@ class Loop(DeviceTable):
         except OSError as exc:  # not root / no CAP_SYS_NICE: normal priority still works
             log.info("remap thread at normal priority: %s", exc.strerror or exc)
 
-    def _serve(self) -> None:
-        while True:
+    def _watched(self) -> tuple[list[int], dict[int, str], int | None]:
+        """The fds to select on: rebuilt only after a device or its grab changed."""
+        if self._watch is None:
             fds: dict[int, str] = {}
             for dev_id, slot in self._slots.items():
                 # only keyboards we hold or are about to grab: a disabled one never wakes us
@@ -168,12 +170,17 @@ class Loop(DeviceTable):
                 if fd is not None:
                     fds[fd] = dev_id
             hp = self.provider.hotplug_fd()
-            watch = [self._wake.r, *fds]
-            if hp is not None:
-                watch.append(hp)
+            watch = [self._wake.r, *fds] + ([hp] if hp is not None else [])
+            self._watch = (watch, fds, hp)
+        return self._watch
+
+    def _serve(self) -> None:
+        while True:
+            watch, fds, hp = self._watched()
             readable, _, _ = self._natives.select(watch, [], [], self._timeout())
             if self._wake.r in readable:
                 self._wake.drain()
+                self._watch = None
                 if not self._commands():
                     return
             for ready in readable:
@@ -182,6 +189,7 @@ class Loop(DeviceTable):
                     self._read(self._slots[hit])
             due = self.provider.hotplug_due()
             if (hp is not None and hp in readable) or (due is not None and due <= now_ms()):
+                self._watch = None
                 self._hotplug()
             self._timers()
             if self._later:
@@ -196,15 +204,13 @@ class Loop(DeviceTable):
             self._attach(info, source)
 
     def _timeout(self) -> float | None:
-        deadlines = [d for s in self._slots.values() for d in (s.engine.next_deadline(),) if d is not None]
-        deadlines += [s.pending[0][0] for s in self._slots.values() if s.pending]
-        deadlines += [s.grab_at for s in self._slots.values() if s.grab_at is not None]
-        due = self.provider.hotplug_due()
-        if due is not None:
-            deadlines.append(due)
-        if not deadlines:
-            return None
-        return max(0.0, (float(min(deadlines)) - now_ms()) / 1000.0)
+        first = self.provider.hotplug_due()
+        for slot in self._slots.values():
+            for deadline in (slot.engine.next_deadline(), slot.grab_at,
+                             slot.pending[0][0] if slot.pending else None):
+                if deadline is not None and (first is None or deadline < first):
+                    first = deadline
+        return None if first is None else max(0.0, (float(first) - now_ms()) / 1000.0)
 
     def _commands(self) -> bool:
         while True:
