@@ -31,6 +31,7 @@ RATE = float(os.environ.get("BENCH_EVENT_RATE", "200"))
 PRODUCERS = 4  # concurrent HTTP writers sharing the rate
 TOKEN = "bench-token-0123456789abcdef"
 PORT = 9868
+KEY_EVENTS_FLAG = "/tmp/keyrx-bench-key-events"  # read by bench/vm_wsgi.py
 
 
 def measure(pairs: list[tuple[UInput, evdev.InputDevice]], n: int = KEYS) -> list[list[float]]:
@@ -179,6 +180,7 @@ def run(daemon_src: UInput, floor_src: UInput, plain: bool) -> dict[str, dict[st
     floor = None
     try:
         out = find("KeyRx: Bench Keyboard", timeout=60)
+        Path(KEY_EVENTS_FLAG).unlink(missing_ok=True)
         api("PATCH", f"/devices/{device_id('Floor Keyboard')}", json={"enabled": False})
         floor = subprocess.Popen([sys.executable, "-m", "bench.vm_latency", "floor",
                                   floor_src.device.path], cwd=ROOT)
@@ -186,6 +188,8 @@ def run(daemon_src: UInput, floor_src: UInput, plain: bool) -> dict[str, dict[st
         pairs = [(daemon_src, out), (floor_src, floor_out)]
         d, f = measure(pairs)
         rows["idle"], rows["floor idle"] = stats(f"{label}: daemon, idle", d), stats(f"{label}: floor, idle", f)
+        Path(KEY_EVENTS_FLAG).touch()  # the busy part: key events on, fanned out to every client
+        api("PATCH", f"/devices/{device_id('Floor Keyboard')}", json={"enabled": False})
         gen = subprocess.Popen([sys.executable, "-m", "bench.vm_latency", "load", device_id("Bench Keyboard")],
                                cwd=ROOT, stdout=subprocess.PIPE, text=True)
         try:

@@ -1,4 +1,4 @@
-"""The daemon's WSGI app for the latency benchmark: key events on, optionally the default switch interval."""
+"""The daemon's WSGI app for the latency benchmark: key events on demand, optionally untuned."""
 from gevent import monkey
 
 monkey.patch_all()  # first, as in wsgi.py
@@ -11,8 +11,9 @@ from app import create_app
 app = create_app()
 keyrx = app.extensions["keyrx"]
 _config = keyrx.hw_config
-# every key becomes a `key` event for the subscribed clients: the load the loop must live with
-keyrx.hw_config = lambda: dataclasses.replace(_config(), key_events=True)
+KEY_EVENTS_FLAG = "/tmp/keyrx-bench-key-events"
+# while the flag exists every key becomes a `key` event, as with clients subscribed to `key`
+keyrx.hw_config = lambda: dataclasses.replace(_config(), key_events=os.path.exists(KEY_EVENTS_FLAG))
 if os.environ.get("BENCH_PLAIN"):  # the comparison row: 5 ms switch interval, normal priority
     keyrx.hw.switch_interval = None
     keyrx.hw.rt_priority = None

@@ -29,7 +29,7 @@ OUTPUT_KEYS = (*range(1, 0x100), *range(0x160, 0x2c0))
 BUS_NAMES = {0x01: "pci", 0x03: "usb", 0x05: "bluetooth", 0x06: "virtual", 0x11: "i8042",
              0x19: "host"}
 NO_ACCESS = ("no read access to the input devices in {dir}: run KeyRx as root, or install the "
-             "udev rules in config/ and add the user to the 'input' group")
+             "udev rules of config/udev/99-keyrx.rules and add the user to the 'input' group")
 
 Opener = Callable[[str], Any]
 UInputFactory = Callable[..., Any]
@@ -203,10 +203,6 @@ class EvdevProvider:
         if hit is not None:
             added.append(hit)
 
-    def forget(self, path: str) -> None:
-        """Drop a node we handed out (its device was detached)."""
-        self._paths.pop(path, None)
-
     # -- output ----------------------------------------------------------------------
     def make_sink(self, info: DeviceInfo, source: Any) -> Any:
         """A uinput device standing in for the keyboard: its name, ids and (prefixed) phys."""
@@ -218,7 +214,7 @@ class EvdevProvider:
                               phys=f"{PHYS_PREFIX}{info.phys}"[:63])
         except (OSError, evdev.UInputError) as exc:
             raise HwError(f"cannot create the output device for {info.name}: {exc}; check that "
-                          "/dev/uinput exists and is writable (modprobe uinput; udev rules in config/)"
+                          "/dev/uinput exists and is writable (modprobe uinput; config/udev/99-keyrx.rules)"
                           ) from exc
         node = getattr(getattr(ui, "device", None), "path", None)
         if isinstance(node, str):

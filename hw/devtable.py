@@ -36,11 +36,6 @@ class DeviceTable:
             for code, value in out:
                 slot.out.key(code, value)
 
-    def _layers_changed(self, slot: Slot, before: list[str] | None) -> None:
-        after = slot.engine.layers()
-        if after != before:
-            self._publish("layer.changed", {"device": slot.info.id, "layers": after})
-
     def _panic_release(self, slot: Slot) -> None:
         self._panic = True
         for other in list(self._slots.values()):
@@ -59,6 +54,7 @@ class DeviceTable:
         self._watch = None
         profile = self._config.profile_for(info.id)
         slot = Slot(info=info, source=source, engine=self._engine_factory(profile), profile=profile)
+        slot.layers = slot.engine.layers()
         self._slots[info.id] = slot
         self._remember(info, connected=True, grabbed=False)
         self._publish("device.connected", {"device": self._known[info.id].as_dict()})

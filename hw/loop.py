@@ -46,6 +46,7 @@ log = logging.getLogger("keyrx.hw")
 
 EV_SYN, EV_KEY = 0, 1
 SYN_REPORT, SYN_DROPPED = 0, 3
+EV_LED = 0x11
 PANIC_KEYS = frozenset({14, 1, 28})  # backspace + esc + enter, as keyd has it
 GRAB_WAIT_MS = 2000.0  # how long to wait for held keys to be released before grabbing anyway
 # The loop shares the GIL with the server: at CPython's default 5 ms switch interval a busy hub
@@ -78,8 +79,10 @@ class Loop(DeviceTable):
         self._known: dict[str, DeviceInfo] = {}
         self._config = Config()
         self._panic = False
-        self._later: list[tuple[str, int, int, list[tuple[int, int]]]] = []
-        self._watch: tuple[list[int], dict[int, str], int | None] | None = None
+        # events of this round, published once its output is out: ("key", (dev, code, value, out))
+        # or ("layer.changed", data)
+        self._later: list[tuple[str, Any]] = []
+        self._watch: tuple[list[int], dict[int, tuple[str, bool]], int | None] | None = None
         self._publish: Publish = lambda name, data: None
         self._state = HwState(provider.name, "stopped", "not started")
         self._lock = self._natives.allocate_lock()  # guards snapshots read by other threads
@@ -160,15 +163,18 @@ class Loop(DeviceTable):
         except OSError as exc:  # not root / no CAP_SYS_NICE: normal priority still works
             log.info("remap thread at normal priority: %s", exc.strerror or exc)
 
-    def _watched(self) -> tuple[list[int], dict[int, str], int | None]:
-        """The fds to select on: rebuilt only after a device or its grab changed."""
+    def _watched(self) -> tuple[list[int], dict[int, tuple[str, bool]], int | None]:
+        """The fds to select on, each with (device id, is-output): rebuilt after a change."""
         if self._watch is None:
-            fds: dict[int, str] = {}
+            fds: dict[int, tuple[str, bool]] = {}
             for dev_id, slot in self._slots.items():
                 # only keyboards we hold or are about to grab: a disabled one never wakes us
                 fd = fileno_of(slot.source) if slot.grabbed or slot.grab_at is not None else None
                 if fd is not None:
-                    fds[fd] = dev_id
+                    fds[fd] = (dev_id, False)
+                out = fileno_of(slot.out.sink) if slot.grabbed and slot.out is not None else None
+                if out is not None:  # the desktop sets LEDs (Caps Lock) on our output
+                    fds[out] = (dev_id, True)
             hp = self.provider.hotplug_fd()
             watch = [self._wake.r, *fds] + ([hp] if hp is not None else [])
             self._watch = (watch, fds, hp)
@@ -184,16 +190,40 @@ class Loop(DeviceTable):
                 if not self._commands():
                     return
             for ready in readable:
-                hit = fds.get(ready)
-                if hit is not None and hit in self._slots:
-                    self._read(self._slots[hit])
+                dev_id, output = fds.get(ready, ("", False))
+                slot = self._slots.get(dev_id)
+                if slot is not None and output:
+                    self._feedback(slot)
+                elif slot is not None:
+                    self._read(slot)
             due = self.provider.hotplug_due()
             if (hp is not None and hp in readable) or (due is not None and due <= now_ms()):
                 self._watch = None
                 self._hotplug()
             self._timers()
             if self._later:
-                self._publish_keys()
+                self._publish_later()
+
+    def _feedback(self, slot: Slot) -> None:
+        """Hand LED changes written to our output back to the keyboard, so its lights work."""
+        read = getattr(slot.out.sink, "read", None) if slot.out is not None else None
+        if read is None:
+            return
+        try:
+            leds = [(ev.code, ev.value) for ev in read() if ev.type == EV_LED]
+        except BlockingIOError:
+            return
+        except OSError as exc:
+            log.info("output of %s: %s", slot.info.id, exc)
+            return
+        write = getattr(slot.source, "write", None)
+        if leds and write is not None:
+            try:
+                for code, value in leds:
+                    write(EV_LED, code, value)
+                write(EV_SYN, SYN_REPORT, 0)
+            except OSError as exc:  # the keyboard is going away; its read will say so
+                log.info("LEDs of %s: %s", slot.info.id, exc)
 
     def _hotplug(self) -> None:
         added, removed = self.provider.hotplug()
@@ -247,12 +277,11 @@ class Loop(DeviceTable):
                 continue
             profile = config.profile_for(slot.info.id)
             if profile is not slot.profile:
-                before = slot.engine.layers()
                 self._emit(slot, slot.engine.set_profile(profile, now))
                 if slot.out is not None:
                     slot.out.release_held()  # the old profile's keys never outlive it
                 slot.profile = profile
-                self._layers_changed(slot, before)
+                self._layers_changed(slot)
             if not slot.grabbed:
                 self._grab(slot, "enabled")
 
@@ -271,16 +300,18 @@ class Loop(DeviceTable):
         for slot in list(self._slots.values()):
             if slot.grab_at is not None and slot.grab_at <= now:
                 self._grab(slot, "enabled")
+            deadline = slot.engine.next_deadline()
+            if not ((slot.pending and slot.pending[0][0] <= now) or (deadline is not None and deadline <= now)):
+                continue  # nothing due on this keyboard
             while slot.pending and slot.pending[0][0] <= now:
                 _, code, value = slot.pending.pop(0)
                 self._key(slot, code, value, now)
             deadline = slot.engine.next_deadline()
             if deadline is not None and deadline <= now:
-                before = slot.engine.layers()
                 self._emit(slot, slot.engine.advance(now))
-                self._layers_changed(slot, before)
             if slot.out is not None:
                 slot.out.syn()
+            self._layers_changed(slot)  # a timeout may have settled a layer key
 
     def _read(self, slot: Slot) -> None:
         try:
@@ -334,17 +365,26 @@ class Loop(DeviceTable):
                 return
         elif value == 0:
             slot.down.discard(code)
-        before = slot.engine.layers()
         out = slot.engine.feed(code, value, now)
         self._emit(slot, out)
-        self._layers_changed(slot, before)
         if (self._config.key_events or self.provider.injectable) and value != 2:
-            self._later.append((slot.info.id, code, value, out))  # published after the output
+            self._later.append(("key", (slot.info.id, code, value, out)))
+        self._layers_changed(slot)
 
-    def _publish_keys(self) -> None:
-        """The `key` events of this round, once their output is out (a subscriber never delays it)."""
+    def _layers_changed(self, slot: Slot) -> None:
+        layers = slot.engine.layers()
+        if layers != slot.layers:
+            slot.layers = layers
+            self._later.append(("layer.changed", {"device": slot.info.id, "layers": layers}))
+
+    def _publish_later(self) -> None:
+        """This round's events, once its output is out (a subscriber never delays a key)."""
         later, self._later = self._later, []
-        for dev_id, code, value, out in later:
+        for event, data in later:
+            if event != "key":
+                self._publish(event, data)
+                continue
+            dev_id, code, value, out = data
             self._publish("key", {
                 "device": dev_id,
                 "input": {"key": self._key_name(code), "action": "press" if value else "release"},

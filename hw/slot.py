@@ -54,6 +54,7 @@ class Slot:
     grabbed: bool = False
     grab_at: float | None = None  # a grab waiting for held keys: grab anyway at this time
     dropping: bool = False  # after SYN_DROPPED, until the next SYN_REPORT
+    layers: list[str] | None = None  # as last published
     down: set[int] = field(default_factory=set)  # raw input keys held, as the loop saw them
     pending: list[tuple[float, int, int]] = field(default_factory=list)  # injected input
 
@@ -67,10 +68,14 @@ def action_name(value: int) -> str:
     return {0: "release", 1: "press"}.get(value, "repeat")
 
 
-def fileno_of(source: Source) -> int | None:
+def fileno_of(obj: object) -> int | None:
+    """The object's fd, or None when it has none (virtual devices, fakes) or it is closed."""
+    fileno = getattr(obj, "fileno", None)
+    if fileno is None:
+        return None
     try:
-        return source.fileno()
-    except (AttributeError, OSError, ValueError):
+        return int(fileno())
+    except (OSError, ValueError):
         return None
 
 

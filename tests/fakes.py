@@ -9,7 +9,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-EV_SYN, EV_KEY, EV_REL, EV_MSC = 0, 1, 2, 4
+EV_SYN, EV_KEY, EV_REL, EV_MSC, EV_LED = 0, 1, 2, 4, 0x11
 SYN_REPORT, SYN_DROPPED = 0, 3
 LETTERS = [30, 48, 46, 32, 18, 33, 34, 35, 23, 36, 37, 38, 50, 49, 24, 25, 16, 19, 31, 20, 22,
            47, 17, 45, 21, 44]  # KEY_A .. KEY_Z
@@ -140,6 +140,28 @@ class FakeUInput:
         self._frame: list[tuple[int, int, int]] = []
         self.closed = False
         self.device = None
+        self._r, self._w = os.pipe()
+        os.set_blocking(self._r, False)
+        self._incoming: deque[FakeEvent] = deque()
+
+    def set_led(self, code: int, value: int) -> None:
+        """What a desktop does on Caps Lock: write an LED state to the device."""
+        self._incoming.append(FakeEvent(EV_LED, code, value))
+        os.write(self._w, b"x")
+
+    def fileno(self) -> int:
+        return self._r
+
+    def read(self) -> list[FakeEvent]:
+        try:
+            os.read(self._r, 4096)
+        except BlockingIOError:
+            pass  # nothing signalled
+        if not self._incoming:
+            raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+        out = list(self._incoming)
+        self._incoming.clear()
+        return out
 
     def write(self, etype: int, code: int, value: int) -> None:
         assert not self.closed, "write after close"
@@ -150,7 +172,10 @@ class FakeUInput:
         self._frame = []
 
     def close(self) -> None:
-        self.closed = True
+        if not self.closed:
+            self.closed = True
+            os.close(self._r)
+            os.close(self._w)
 
     def keys(self) -> list[tuple[int, int]]:
         """(code, value) of every key event written, in order."""

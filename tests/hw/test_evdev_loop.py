@@ -16,6 +16,7 @@ from hw.identity import device_id
 from hw.loop import Loop
 from tests.fakes import (
     EV_KEY,
+    EV_LED,
     EV_MSC,
     EV_REL,
     EV_SYN,
@@ -260,3 +261,24 @@ def test_shutdown_releases_held_keys_and_grabs(rig: Rig) -> None:
     out = rig.out()
     assert out.held() == set() and out.closed and not kbd.grabbed
     assert rig.loop.state().state == "stopped"
+
+
+def test_leds_set_on_the_output_reach_the_keyboard(rig: Rig) -> None:
+    kbd = rig.plug(0, extra={EV_LED: [0, 1]})
+    rig.start()
+    rig.log.wait("device.grabbed")
+    rig.out().set_led(1, 1)  # the desktop turns Caps Lock on
+    rig.sync()
+    assert kbd.written == [(EV_LED, 1, 1), (EV_SYN, 0, 0)]
+
+
+def test_layer_changes_are_published_once_each(rig: Rig) -> None:
+    kbd = rig.plug(0)
+    rig.start(compile_profile({"layers": {"base": {"capslock": {"layer": "nav"}}, "nav": {"h": "left"}}}))
+    rig.log.wait("device.grabbed")
+    kbd.keys((KEY_CAPSLOCK, 1), (35, 1), (35, 0), (KEY_CAPSLOCK, 0))  # one batch: hold nav, tap h
+    assert rig.log.wait("layer.changed")["layers"] == ["base", "nav"]
+    assert rig.log.wait("layer.changed")["layers"] == ["base"]
+    rig.sync()
+    assert rig.out().keys() == [(105, 1), (105, 0)]
+    assert not [e for e, _ in rig.log.seen if e == "layer.changed"]

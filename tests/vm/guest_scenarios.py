@@ -35,6 +35,8 @@ def test_remap_and_passthrough() -> None:
         assert (e.EV_REL, e.REL_WHEEL, -1) in got
         assert read(spy, 1, timeout=0.3) == []  # grabbed: nothing leaks to other readers
         spy.close()
+        out.set_led(e.LED_CAPSL, 1)  # the desktop turns Caps Lock on: the keyboard's light too
+        assert (e.EV_LED, e.LED_CAPSL, 1) in read(src, 1, types=(e.EV_LED,))
 
 
 def test_profile_switch_while_a_key_is_held() -> None:

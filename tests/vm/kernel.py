@@ -21,7 +21,8 @@ REMAP = {"layers": {"base": {"capslock": "esc", "a": "b"}}}
 
 def keyboard(name: str = "Test Keyboard", phys: str = "test/kbd1/input0") -> UInput:
     """A uinput keyboard standing in for a real one (with a mouse wheel, like many do)."""
-    caps = {e.EV_KEY: KEYS, e.EV_MSC: [e.MSC_SCAN], e.EV_REL: [e.REL_WHEEL]}
+    caps = {e.EV_KEY: KEYS, e.EV_MSC: [e.MSC_SCAN], e.EV_REL: [e.REL_WHEEL],
+            e.EV_LED: [e.LED_NUML, e.LED_CAPSL, e.LED_SCROLLL]}
     return UInput(caps, name=name, vendor=0x1234, product=0x5678, phys=phys)
 
 
@@ -70,7 +71,7 @@ def find(name: str, timeout: float = 5.0) -> evdev.InputDevice:
     raise AssertionError(f"no input device named {name!r}")
 
 
-def read(dev: evdev.InputDevice, count: int, timeout: float = 5.0,
+def read(dev: evdev.InputDevice | UInput, count: int, timeout: float = 5.0,
          types: tuple[int, ...] = (e.EV_KEY,)) -> list[tuple[int, int, int]]:
     """The next `count` events of those types as (type, code, value)."""
     out: list[tuple[int, int, int]] = []
