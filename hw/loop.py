@@ -183,10 +183,13 @@ class Loop(DeviceTable):
     def _serve(self) -> None:
         while True:
             watch, fds, hp = self._watched()
-            readable, _, _ = self._natives.select(watch, [], [], self._timeout())
+            due = self._first_deadline()
+            timeout = None if due is None else max(0.0, (due - now_ms()) / 1000.0)
+            readable, _, _ = self._natives.select(watch, [], [], timeout)
             if self._wake.r in readable:
                 self._wake.drain()
                 self._watch = None
+                due = -1.0  # a command may have scheduled something for now
                 if not self._commands():
                     return
             for ready in readable:
@@ -196,11 +199,15 @@ class Loop(DeviceTable):
                     self._feedback(slot)
                 elif slot is not None:
                     self._read(slot)
-            due = self.provider.hotplug_due()
-            if (hp is not None and hp in readable) or (due is not None and due <= now_ms()):
+            if due is not None and due <= now_ms():  # timers and retries: only when one is due
+                retry = self.provider.hotplug_due()
+                if retry is not None and retry <= now_ms():
+                    self._watch = None
+                    self._hotplug()
+                self._timers()
+            if hp is not None and hp in readable:
                 self._watch = None
                 self._hotplug()
-            self._timers()
             if self._later:
                 self._publish_later()
 
@@ -233,14 +240,15 @@ class Loop(DeviceTable):
             self._detach(info.id, "replaced", disconnected=True)  # came back before we saw it go
             self._attach(info, source)
 
-    def _timeout(self) -> float | None:
+    def _first_deadline(self) -> float | None:
+        """The earliest engine timer, injected step, grab wait or hotplug retry (monotonic ms)."""
         first = self.provider.hotplug_due()
         for slot in self._slots.values():
             for deadline in (slot.engine.next_deadline(), slot.grab_at,
                              slot.pending[0][0] if slot.pending else None):
                 if deadline is not None and (first is None or deadline < first):
                     first = deadline
-        return None if first is None else max(0.0, (float(first) - now_ms()) / 1000.0)
+        return None if first is None else float(first)
 
     def _commands(self) -> bool:
         while True:
