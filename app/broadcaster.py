@@ -51,7 +51,7 @@ class Sink(Protocol):
 
     topics: set[str]
 
-    def offer(self, frame: bytes, replay: bool = False) -> bool: ...
+    def offer(self, frame: bytes, replay: bool = False, direct: bool = False) -> bool: ...
     def shutdown(self, code: int, reason: str) -> None: ...
 
 
@@ -160,8 +160,10 @@ class Broadcaster:
             items = self.bus.take(BATCH, timeout=1.0)
             self._inflight = list(items)
             with self._lock:
-                for item in items:
-                    self._emit(item[0], item[1])
+                for i, item in enumerate(items):
+                    # a lone event may be written straight to idle clients; a burst is
+                    # queued so that each writer sends it in one go
+                    self._emit(item[0], item[1], direct=i == len(items) - 1 and not len(self.bus))
                     self._inflight.pop(0)
                     if item[2] is not None:
                         item[2].set()
@@ -177,7 +179,7 @@ class Broadcaster:
                 time.sleep(0)  # let the writers and requests run between batches
 
     # -- the step that never yields ----------------------------------------------------------
-    def _emit(self, event: str, data: dict[str, Any]) -> None:
+    def _emit(self, event: str, data: dict[str, Any], direct: bool = False) -> None:
         data = self._enrich(event, data)
         seq = self.head + 1
         envelope = {"type": "event", "seq": seq, "epoch": self.epoch, "ts": now_iso(),
@@ -190,7 +192,7 @@ class Broadcaster:
         while len(self.ring) > self.ring_size or (self._ring_used > self.ring_bytes and len(self.ring) > 1):
             self._ring_used -= len(self.ring.popleft().frame)
         for client in self.clients:
-            if topic in client.topics and not client.offer(frame):
+            if topic in client.topics and not client.offer(frame, direct=direct):
                 self.slow_disconnects += 1
 
     def _lose(self, reason: str) -> None:

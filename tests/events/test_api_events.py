@@ -71,7 +71,8 @@ def test_status_reports_bus_and_broadcaster(api: ApiClient) -> None:
     assert status["bus"]["capacity"] == 1000 and status["bus"]["dropped"] == 0
     assert status["bus"]["published"] >= status["seq"] > 0
     assert status["clients"] == 0
-    assert status["events"]["state"] == "running" and status["events"]["head_seq"] == status["seq"]
+    # (hw events may get their seq on the broadcaster thread while the status is put together)
+    assert status["events"]["state"] == "running" and status["events"]["head_seq"] >= status["seq"]
 
 
 def test_a_broken_event_restarts_the_broadcaster_and_rest_keeps_answering(app: Flask, api: ApiClient) -> None:

@@ -22,7 +22,7 @@ class FakeClient:
         self.frames: queue.Queue[dict[str, Any]] = queue.Queue()
         self.closed: tuple[int, str] | None = None
 
-    def offer(self, frame: bytes, replay: bool = False) -> bool:
+    def offer(self, frame: bytes, replay: bool = False, direct: bool = False) -> bool:
         n = frame[1] & 0x7F
         header = 2 if n < 126 else 4 if n == 126 else 10
         self.frames.put(json.loads(frame[header:]))
