@@ -127,6 +127,17 @@ class Broadcaster:
     def running(self) -> bool:
         return self._running
 
+    def revive(self) -> None:
+        """Start the loop again if it ended outside its supervisor (a killed greenlet)."""
+        if self._running and self._thread is not None and not self._thread.is_alive():
+            self.restarts += 1
+            self.last_error = "the broadcaster ended unexpectedly"
+            log.error("event broadcaster ended unexpectedly; restarting it")
+            with self._lock:
+                self._lose("broadcaster_restarted")
+            self._running = False
+            self.start()
+
     def _supervise(self) -> None:
         backoff = 0.05
         while self._running:

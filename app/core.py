@@ -34,8 +34,10 @@ class KeyRx:
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> None:
-        """Start the broadcaster and the hw thread (once per process)."""
+        """Start the broadcaster and the hw thread (once per process; later calls only
+        revive a broadcaster that died)."""
         if self.started:
+            self.events.revive()
             return
         self.started = True
         self.events.start()
