@@ -1,0 +1,73 @@
+"""The /api blueprints and the small helpers they share."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, json, jsonify, request
+from marshmallow import Schema
+
+from ..core import KeyRx
+from ..errors import ApiError
+
+JSON_TYPES = ("application/json", "application/merge-patch+json")
+
+
+def keyrx() -> KeyRx:
+    """The app's KeyRx instance."""
+    return current_app.extensions["keyrx"]  # type: ignore[no-any-return]
+
+
+def json_body(*, patch: bool = False) -> Any:
+    """The request's JSON body; 415 for another media type, 400 for malformed JSON."""
+    mimetype = request.mimetype or ""
+    allowed = JSON_TYPES if patch else JSON_TYPES[:1]
+    if mimetype not in allowed and not (mimetype.startswith("application/") and mimetype.endswith("+json")
+                                        and patch):
+        raise ApiError(415, f"send the body as {' or '.join(allowed)} (got {mimetype or 'no Content-Type'})")
+    raw = request.get_data(cache=True)
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ApiError(400, "the body is not UTF-8") from None
+    except ValueError as exc:
+        raise ApiError(400, f"the body is not valid JSON: {exc}") from None
+
+
+def load(schema: Schema, data: Any) -> Any:
+    """Validate `data` with `schema`; non-objects are a 422 at `body`."""
+    if not isinstance(data, dict):
+        raise ApiError(422, "the body must be a JSON object", title="Validation failed",
+                       errors={"body": ["must be a JSON object"]})
+    return schema.load(data)
+
+
+def if_match() -> int | None:
+    """The revision in If-Match, or None when absent or `*`."""
+    value = request.headers.get("If-Match")
+    if value is None or value.strip() == "*":
+        return None
+    tag = value.strip().removeprefix("W/").strip('"')
+    try:
+        return int(tag)
+    except ValueError:
+        return -1  # matches no revision: a 412 with the current ETag follows
+
+
+def with_etag(body: dict[str, Any], status: int = 200) -> Response:
+    """A JSON response with ETag: "<revision>"."""
+    resp = jsonify(body)
+    resp.status_code = status
+    resp.headers["ETag"] = f'"{body["revision"]}"'
+    return resp
+
+
+def precondition_failed(current: int) -> ApiError:
+    """412 with the current ETag."""
+    return ApiError(412, f"the resource has changed: its revision is now {current}",
+                    headers={"ETag": f'"{current}"'})
+
+
+def blueprints() -> list[Blueprint]:
+    """Every /api blueprint."""
+    from . import devices, profiles, status
+    return [status.bp, devices.bp, profiles.bp]

@@ -1,0 +1,121 @@
+"""marshmallow schemas for request bodies; the profile language itself is checked by hw."""
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import (RAISE, Schema, ValidationError, fields, pre_load, validate,
+                         validates_schema)
+
+import hw
+
+PROFILE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+READ_ONLY = ("active", "revision", "created_at", "updated_at")
+MAX_INJECT = 1000
+
+
+class Strict(Schema):
+    """Unknown fields are errors."""
+
+    class Meta:
+        unknown = RAISE
+
+
+def _not_reserved(name: str) -> None:
+    if name == "active":
+        raise ValidationError("'active' is a reserved name")
+
+
+class ProfileName(fields.String):
+    """A profile name as in API.md §2."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=[validate.Regexp(PROFILE_NAME, error=(
+            "must be 1-64 letters, digits, '_' or '-', starting with a letter or digit")),
+            _not_reserved], **kwargs)
+
+
+class ProfileSchema(Strict):
+    """A whole profile (POST and PUT). Read-only fields are accepted and ignored."""
+
+    name = ProfileName()
+    description = fields.String(validate=validate.Length(max=1000), load_default="")
+    settings = fields.Dict(keys=fields.String(), load_default=dict)
+    layers = fields.Dict(keys=fields.String(), required=True)
+    combos = fields.List(fields.Raw(), load_default=list)
+
+    @pre_load
+    def _drop_read_only(self, data: Any, **_: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if k not in READ_ONLY}
+        return data
+
+    @validates_schema
+    def _language(self, data: dict[str, Any], **_: Any) -> None:
+        errors = hw.validate_profile(data)
+        if errors:
+            raise ValidationError(errors)  # type: ignore[arg-type]
+
+
+class ProfileCreateSchema(ProfileSchema):
+    """POST /api/profiles: a profile, or {"name", "copy_from"}."""
+
+    name = ProfileName(required=True)
+    layers = fields.Dict(keys=fields.String())
+    copy_from = ProfileName()
+
+    @validates_schema
+    def _language(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "copy_from" in data:
+            extra = [k for k in ("layers", "combos", "settings") if k in self._given]
+            if extra:
+                raise ValidationError({k: ["cannot be combined with copy_from"] for k in extra})
+            return
+        if "layers" not in data:
+            raise ValidationError({"layers": ["Missing data for required field."]})
+        super()._language(data, **kwargs)
+
+    @pre_load
+    def _remember_given(self, data: Any, **_: Any) -> Any:
+        self._given = set(data) if isinstance(data, dict) else set()
+        return data
+
+
+class DevicePatchSchema(Strict):
+    """PATCH /api/devices/{id}."""
+
+    enabled = fields.Boolean(truthy={True}, falsy={False})
+    label = fields.String(allow_none=True, validate=validate.Length(min=1, max=64))
+    profile = ProfileName(allow_none=True)
+
+    @validates_schema
+    def _not_empty(self, data: dict[str, Any], **_: Any) -> None:
+        if not data:
+            raise ValidationError("give at least one of enabled, label, profile", "body")
+
+
+class ActiveProfileSchema(Strict):
+    """PUT /api/active-profile."""
+
+    name = ProfileName(required=True, allow_none=True)
+
+
+def _key_name(value: str) -> None:
+    if not hw.is_key(value):
+        hint = hw.suggest_key(value)
+        raise ValidationError(f"unknown key '{value}'" + (f" (did you mean '{hint}'?)" if hint else ""))
+
+
+class KeyStepSchema(Strict):
+    """One input step: a key pressed, released or tapped at a time."""
+
+    key = fields.String(required=True, validate=_key_name)
+    action = fields.String(required=True, validate=validate.OneOf(["press", "release", "tap"]))
+    at_ms = fields.Float(load_default=0.0, validate=validate.Range(min=0, max=600_000),
+                         allow_nan=False)
+
+
+class InjectSchema(Strict):
+    """POST /api/devices/{id}/inject."""
+
+    events = fields.List(fields.Nested(KeyStepSchema), required=True,
+                         validate=validate.Length(min=1, max=MAX_INJECT))

@@ -1,0 +1,106 @@
+"""The token and the Host/Origin gate, for HTTP requests and the /ws upgrade alike."""
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Iterable
+
+from flask import Flask, Request, request
+
+from .errors import ApiError
+
+log = logging.getLogger("keyrx.security")
+
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+SUBPROTOCOL = "keyrx.v1"
+BEARER_PREFIX = "bearer."
+
+
+def load_token(data_dir: Path, fixed: str | None) -> str:
+    """The API token: `fixed` when given, else the one in DATA_DIR/token, created once (0600)."""
+    if fixed:
+        return fixed
+    path = data_dir / "token"
+    try:
+        token = path.read_text().strip()
+        if token:
+            return token
+    except FileNotFoundError:
+        pass  # first start: create it below
+    token = secrets.token_urlsafe(32)  # 256 bits
+    tmp = path.with_name(f".token.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(token + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:
+        os.link(tmp, path)  # never overwrite a token another process created meanwhile
+    except FileExistsError:
+        token = path.read_text().strip()
+    finally:
+        tmp.unlink()
+    return token
+
+
+class Gate:
+    """Decides whether a request may go on: Host, Origin, then the token."""
+
+    def __init__(self, *, port: int, token: str | None, allowed_hosts: Iterable[str],
+                 allowed_origins: Iterable[str]) -> None:
+        self.token = token
+        extra = [h.strip().lower() for h in allowed_hosts if h.strip()]
+        self.hosts = {f"{h}:{port}" for h in LOOPBACK} | set(extra)
+        if port == 80:
+            self.hosts |= set(LOOPBACK)
+        self.origins = {f"http://{h}" for h in self.hosts} | {o.strip().rstrip("/").lower()
+                                                             for o in allowed_origins if o.strip()}
+
+    def check(self, req: Request) -> None:
+        """Raise ApiError (403/401) unless the request passes the gate."""
+        host = (req.headers.get("Host") or "").strip().lower()
+        if host not in self.hosts:
+            raise ApiError(403, "this Host is not allowed; add it to KEYRX_ALLOWED_HOSTS if you "
+                           "reach the daemon under another name", title="Host not allowed")
+        origin = req.headers.get("Origin")
+        if origin is not None and origin.strip().rstrip("/").lower() not in self.origins:
+            raise ApiError(403, "this Origin is not allowed; add it to KEYRX_ALLOWED_ORIGINS to "
+                           "let that page use the API", title="Origin not allowed")
+        if self.token is None or req.path == "/api/health":
+            return
+        if not (req.path.startswith("/api") or req.path == "/ws"):
+            return  # the UI's static files carry no secret
+        presented = self._presented(req)
+        if presented is None:
+            raise ApiError(401, "send the token as 'Authorization: Bearer <token>' "
+                           "(`keyrx token` prints it)", title="Authentication required",
+                           headers={"WWW-Authenticate": 'Bearer realm="keyrx"'})
+        if not hmac.compare_digest(presented.encode(), self.token.encode()):
+            raise ApiError(401, "the token is not valid", title="Invalid token",
+                           headers={"WWW-Authenticate": 'Bearer realm="keyrx", error="invalid_token"'})
+
+    @staticmethod
+    def _presented(req: Request) -> str | None:
+        auth = req.headers.get("Authorization", "")
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() == "bearer" and value.strip():
+            return value.strip()
+        if req.path == "/ws":
+            for proto in req.headers.get("Sec-WebSocket-Protocol", "").split(","):
+                proto = proto.strip()
+                if proto.startswith(BEARER_PREFIX):
+                    return proto[len(BEARER_PREFIX):]
+        return None
+
+
+def install(app: Flask, gate: Gate) -> None:
+    """Check every request before any view runs (the /ws upgrade included)."""
+    if gate.token is None:
+        log.warning("KEYRX_AUTH=none: the API accepts requests without a token")
+
+    @app.before_request
+    def _gate() -> None:
+        gate.check(request)

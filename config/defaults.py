@@ -1,0 +1,19 @@
+# KeyRx settings defaults. Each can be overridden by a KEYRX_<NAME> environment variable
+# (values are parsed as JSON when they parse, so KEYRX_PORT=9000 is a number).
+HOST = "127.0.0.1"
+PORT = 9867
+DATA_DIR = None            # None: $XDG_DATA_HOME/keyrx, or /var/lib/keyrx as root
+TOKEN = None               # None: generated once and stored in DATA_DIR/token (0600)
+AUTH = "token"             # "none" disables the token check (a warning is logged)
+ALLOWED_HOSTS = []         # extra Host values (host or host:port) besides loopback
+ALLOWED_ORIGINS = []       # extra Origin values besides the daemon's own
+HW_BACKEND = "auto"        # auto | evdev | virtual | none
+VIRTUAL_KEYBOARDS = 2
+MAX_BODY_BYTES = 1048576
+BUS_CAPACITY = 1000
+BUS_PUT_TIMEOUT = 1.0
+RING_SIZE = 4096
+HEARTBEAT_S = 15
+WRITE_TIMEOUT_S = 5.0
+CLIENT_QUEUE = 2048        # events buffered per WebSocket client before it counts as slow
+LOG_LEVEL = "INFO"

@@ -1,0 +1,67 @@
+"""The hardware side of KeyRx: keyboards in, remapped keys out, in one native thread.
+
+The app imports only this module. It builds a backend with `create_backend`, starts it
+with a `publish` callable, hands it the whole configuration with `apply` and asks it for
+`state()` and `devices()`.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+from .keys import code_of, is_key, name_of
+from .keys import suggest as suggest_key
+from .loop import Loop, Provider
+from .profile import ProfileError, compile_profile, validate_profile
+from .types import (Config, DeviceConfig, DeviceInfo, HwError, HwState, Natives, NotSupported,
+                    Publish, UnknownDevice)
+from .unavailable import UnavailableProvider
+from .virtual import VirtualProvider
+
+BACKENDS = ("auto", "evdev", "virtual", "none")
+
+
+def evdev_problem() -> str | None:
+    """Why the evdev backend can't run here, as a sentence that says what to do; None if it can."""
+    if not os.path.exists("/dev/uinput"):
+        return "/dev/uinput does not exist: load the uinput kernel module (modprobe uinput)"
+    if not os.access("/dev/uinput", os.W_OK):
+        return ("no write access to /dev/uinput: run as root or install the udev rules in "
+                "config/ and add the user to the 'input' group")
+    try:
+        from . import devices  # noqa: F401  (the evdev backend)
+    except ImportError as exc:
+        return f"the evdev backend cannot be loaded: {exc}"
+    return None
+
+
+def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
+                   natives: Natives | None = None,
+                   engine_factory: Callable[[Any], Any] | None = None) -> Loop:
+    """A backend of that kind; `auto` picks evdev when usable, else none with the reason."""
+    from .engine import Engine
+    from .keys import name_of
+
+    provider: Provider
+    if kind not in BACKENDS:
+        raise ValueError(f"unknown hw backend {kind!r}; choose one of {', '.join(BACKENDS)}")
+    if kind == "virtual":
+        provider = VirtualProvider(virtual_keyboards)
+    elif kind == "none":
+        provider = UnavailableProvider("none", "no hardware backend (KEYRX_HW_BACKEND=none)")
+    else:
+        problem = evdev_problem()
+        if problem is None:
+            from .devices import EvdevProvider
+            provider = EvdevProvider()
+        elif kind == "evdev":
+            provider = UnavailableProvider("evdev", problem)
+        else:
+            provider = UnavailableProvider("none", f"auto: evdev unusable: {problem}")
+    return Loop(provider, engine_factory or Engine, key_name=name_of, natives=natives)
+
+
+__all__ = ["BACKENDS", "Config", "DeviceConfig", "DeviceInfo", "HwError", "HwState", "Loop",
+           "Natives", "NotSupported", "ProfileError", "Publish", "UnknownDevice", "code_of",
+           "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of", "suggest_key",
+           "validate_profile"]

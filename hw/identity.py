@@ -1,0 +1,16 @@
+"""Stable device ids: the same keyboard on the same port gets the same id across replugs."""
+from __future__ import annotations
+
+import hashlib
+import re
+
+_INPUT_TAIL = re.compile(r"/input\d+$")
+_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+def device_id(bus: str, vendor: str, product: str, uniq: str, phys: str) -> str:
+    """`<bus>-<vendor>-<product>-<hash>` from uniq when set, else phys without `/inputN`."""
+    anchor = uniq.strip() or _INPUT_TAIL.sub("", phys.strip())
+    digest = hashlib.sha1(anchor.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    parts = [_UNSAFE.sub("-", p.lower()).strip("-") or "0" for p in (bus, vendor, product)]
+    return "-".join([*parts, digest])

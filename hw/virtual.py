@@ -1,0 +1,90 @@
+"""The virtual backend: simulated keyboards that take input from the API."""
+from __future__ import annotations
+
+from collections import deque
+from typing import Any, Iterable
+
+from .identity import device_id
+from .types import DeviceInfo
+
+
+class VirtualKeyboard:
+    """A source with no file descriptor: its input is injected through the loop."""
+
+    def __init__(self) -> None:
+        self.grabbed = False
+        self.closed = False
+
+    def fileno(self) -> int:
+        raise OSError("a virtual keyboard has no file descriptor")
+
+    def read(self) -> Iterable[Any]:
+        return ()
+
+    def grab(self) -> None:
+        self.grabbed = True
+
+    def ungrab(self) -> None:
+        self.grabbed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+    def active_keys(self) -> list[int]:
+        return []
+
+
+class VirtualOutput:
+    """A sink that keeps the last writes (its output is published as `key` events)."""
+
+    def __init__(self, keep: int = 1024) -> None:
+        self.written: deque[tuple[int, int, int]] = deque(maxlen=keep)
+        self.closed = False
+
+    def write(self, etype: int, code: int, value: int) -> None:
+        self.written.append((etype, code, value))
+
+    def syn(self) -> None:
+        """Nothing to flush."""
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class VirtualProvider:
+    """`count` keyboards, always connected."""
+
+    name = "virtual"
+    injectable = True
+
+    def __init__(self, count: int = 2) -> None:
+        self.count = count
+
+    def open(self) -> None:
+        """Nothing to open."""
+
+    def scan(self) -> list[tuple[DeviceInfo, Any]]:
+        """The simulated keyboards."""
+        found = []
+        for i in range(1, self.count + 1):
+            phys = f"keyrx-virtual/kbd{i}/input0"
+            product = f"{i:04x}"
+            info = DeviceInfo(
+                id=device_id("virtual", "0000", product, "", phys),
+                name=f"KeyRx Virtual Keyboard {i}", path=f"virtual://kbd{i}", bus="virtual",
+                vendor="0000", product=product, phys=phys, uniq="",
+            )
+            found.append((info, VirtualKeyboard()))
+        return found
+
+    def hotplug_fd(self) -> int | None:
+        return None
+
+    def hotplug(self) -> tuple[list[tuple[DeviceInfo, Any]], list[str]]:
+        return [], []
+
+    def make_sink(self, info: DeviceInfo, source: Any) -> VirtualOutput:
+        return VirtualOutput()
+
+    def close(self) -> None:
+        """Nothing to close."""

@@ -1,0 +1,15 @@
+#!/bin/sh
+# System packages the test suite needs beyond Python: installed with apt when missing.
+# Run as root (CI) or with sudo available.
+set -eu
+NEED=""
+for pair in "chromium:chromium" "qemu-system-x86_64:qemu-system-x86" "cpio:cpio"; do
+  cmd=${pair%%:*}; pkg=${pair#*:}
+  command -v "$cmd" >/dev/null 2>&1 || NEED="$NEED $pkg"
+done
+[ -z "$NEED" ] && exit 0
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+echo "installing system packages:$NEED"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $NEED

@@ -1,0 +1,74 @@
+"""Devices and the virtual backend through the Flask test client."""
+from __future__ import annotations
+
+from tests.api.test_profiles import assert_problem, create
+from tests.conftest import ApiClient
+
+
+def device_ids(api: ApiClient) -> list[str]:
+    return [d["id"] for d in api.get("/api/devices").get_json()["devices"]]
+
+
+def test_list_virtual_keyboards(api: ApiClient) -> None:
+    body = api.get("/api/devices").get_json()
+    devices = body["devices"]
+    assert len(devices) == 2 and [d["id"] for d in devices] == sorted(d["id"] for d in devices)
+    d = devices[0]
+    assert d["bus"] == "virtual" and d["name"].startswith("KeyRx Virtual Keyboard")
+    assert d["enabled"] is True and d["label"] is None and d["profile"] is None
+    assert d["connected"] is True and d["revision"] == 1
+    assert set(d) == {"id", "name", "label", "path", "bus", "vendor", "product", "phys", "uniq",
+                      "connected", "grabbed", "enabled", "profile", "last_seen", "revision"}
+    assert all(c.isalnum() or c == "-" for c in d["id"]) and d["id"] == d["id"].lower()
+    assert "seq" in body and "epoch" in body
+
+
+def test_patch_device(api: ApiClient) -> None:
+    dev = device_ids(api)[0]
+    r = api.patch(f"/api/devices/{dev}", json={"label": "Desk", "enabled": False})
+    assert r.status_code == 200 and r.headers["ETag"] == '"2"'
+    d = r.get_json()
+    assert d["label"] == "Desk" and d["enabled"] is False and d["grabbed"] is False
+    assert api.get(f"/api/devices/{dev}").get_json()["label"] == "Desk"
+    r = api.patch(f"/api/devices/{dev}", json={"enabled": True})
+    assert r.get_json()["grabbed"] is True
+
+
+def test_patch_device_errors(api: ApiClient) -> None:
+    dev = device_ids(api)[0]
+    assert_problem(api.patch("/api/devices/nope", json={"label": "x"}), 404)
+    assert "body" in assert_problem(api.patch(f"/api/devices/{dev}", json={}), 422)["errors"]
+    assert "colour" in assert_problem(api.patch(f"/api/devices/{dev}", json={"colour": 1}), 422)["errors"]
+    assert "enabled" in assert_problem(api.patch(f"/api/devices/{dev}", json={"enabled": "yes"}), 422)["errors"]
+    assert "label" in assert_problem(api.patch(f"/api/devices/{dev}", json={"label": "x" * 65}), 422)["errors"]
+    assert "profile" in assert_problem(api.patch(f"/api/devices/{dev}", json={"profile": "nope"}), 422)["errors"]
+    assert_problem(api.patch(f"/api/devices/{dev}", json={"label": "a"}, headers={"If-Match": '"5"'}), 412)
+    d = api.get(f"/api/devices/{dev}").get_json()
+    assert d["label"] is None and d["revision"] == 1
+
+
+def test_device_profile_override(api: ApiClient) -> None:
+    create(api)
+    dev = device_ids(api)[0]
+    r = api.patch(f"/api/devices/{dev}", json={"profile": "coding"})
+    assert r.status_code == 200 and r.get_json()["profile"] == "coding"
+
+
+def test_forget_connected_is_409(api: ApiClient) -> None:
+    dev = device_ids(api)[0]
+    assert_problem(api.delete(f"/api/devices/{dev}"), 409)
+    assert_problem(api.delete("/api/devices/nope"), 404)
+    assert dev in device_ids(api)
+
+
+def test_inject_validation(api: ApiClient) -> None:
+    dev = device_ids(api)[0]
+    r = api.post(f"/api/devices/{dev}/inject", json={"events": [{"key": "a", "action": "tap"}]})
+    assert r.status_code == 202
+    body = assert_problem(api.post(f"/api/devices/{dev}/inject",
+                                   json={"events": [{"key": "a", "action": "tap"},
+                                                    {"key": "capslok", "action": "press"}]}), 422)
+    assert "events.1.key" in body["errors"] and "capslock" in body["errors"]["events.1.key"][0]
+    assert "events.0.action" in assert_problem(api.post(
+        f"/api/devices/{dev}/inject", json={"events": [{"key": "a", "action": "hold"}]}), 422)["errors"]
+    assert_problem(api.post("/api/devices/nope/inject", json={"events": [{"key": "a", "action": "tap"}]}), 404)

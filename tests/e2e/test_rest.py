@@ -1,0 +1,46 @@
+"""A user's script against the real daemon: gunicorn, gevent worker, requests."""
+from __future__ import annotations
+
+import signal
+
+import pytest
+import requests
+
+from tests.e2e.conftest import Daemon
+
+pytestmark = pytest.mark.e2e
+
+
+def test_script_session(daemon: Daemon) -> None:
+    assert requests.get(daemon.url + "/api/health", timeout=5).json() == {"status": "ok"}
+    r = requests.get(daemon.url + "/api/status", timeout=5)
+    assert r.status_code == 401 and r.headers["Content-Type"] == "application/problem+json"
+
+    status = daemon.get("/api/status").json()
+    assert status["hw"] == {"backend": "virtual", "state": "running", "detail": "2 keyboard(s)"}
+
+    devices = daemon.get("/api/devices").json()["devices"]
+    assert len(devices) == 2 and all(d["grabbed"] for d in devices)
+    dev = devices[0]["id"]
+    r = daemon.patch(f"/api/devices/{dev}", json={"enabled": False, "label": "Left"})
+    assert r.status_code == 200 and r.json()["grabbed"] is False and r.json()["label"] == "Left"
+
+    r = daemon.post("/api/profiles", json={"name": "coding", "layers": {"base": {"capslock": "esc"}}})
+    assert r.status_code == 201 and r.headers["Location"].endswith("/api/profiles/coding")
+    r = daemon.post("/api/profiles/coding/activate")
+    assert r.status_code == 200 and r.json() == {"active": "coding"}
+    assert daemon.get("/api/status").json()["active_profile"] == "coding"
+
+    r = daemon.post("/api/profiles", data="{oops", headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json()["status"] == 400
+
+
+def test_writes_survive_a_kill(daemon: Daemon) -> None:
+    r = daemon.post("/api/profiles", json={"name": "keep", "layers": {"base": {"a": "b"}}})
+    assert r.status_code == 201
+    dev = daemon.get("/api/devices").json()["devices"][1]["id"]
+    assert daemon.patch(f"/api/devices/{dev}", json={"label": "Kept"}).status_code == 200
+    daemon.stop(signal.SIGKILL)
+    daemon.start()
+    assert daemon.get("/api/profiles/keep").json()["layers"] == {"base": {"a": "b"}}
+    assert daemon.get(f"/api/devices/{dev}").json()["label"] == "Kept"

@@ -1,0 +1,122 @@
+"""The SQLite store: durability, revisions, concurrent writers."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.store import SCHEMA_VERSION, Conflict, NotFound, StaleRevision, Store
+
+BODY = {"description": "", "settings": {}, "layers": {"base": {}}, "combos": []}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "k.db")
+
+
+def test_schema_and_wal(store: Store, tmp_path: Path) -> None:
+    assert store.schema_version() == SCHEMA_VERSION
+    db = sqlite3.connect(tmp_path / "k.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_newer_schema_refused(tmp_path: Path) -> None:
+    Store(tmp_path / "k.db").close()
+    db = sqlite3.connect(tmp_path / "k.db")
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(RuntimeError, match="newer"):
+        Store(tmp_path / "k.db")
+
+
+def test_committed_writes_survive_reopen(store: Store, tmp_path: Path) -> None:
+    store.create_profile("a", BODY)
+    store.set_active_profile("a")
+    store.saw_devices([{"id": "usb-1-2-abc", "name": "K", "path": "/dev/input/event3"}])
+    store.update_device("usb-1-2-abc", None, {"label": "Desk"})
+    # a second connection (another process after a crash) sees every committed write
+    other = Store(tmp_path / "k.db")
+    assert other.get_profile("a")["active"] is True
+    assert other.get_device("usb-1-2-abc")["label"] == "Desk"
+
+
+def test_create_conflict_and_not_found(store: Store) -> None:
+    store.create_profile("a", BODY)
+    with pytest.raises(Conflict):
+        store.create_profile("a", BODY)
+    with pytest.raises(NotFound):
+        store.get_profile("b")
+    with pytest.raises(NotFound):
+        store.set_active_profile("b")
+
+
+def test_update_checks_revision_and_rolls_back(store: Store) -> None:
+    store.create_profile("a", BODY)
+    with pytest.raises(StaleRevision) as exc:
+        store.update_profile("a", 5, lambda cur: ("a", BODY))
+    assert exc.value.current == 1
+
+    def boom(cur: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        raise ValueError("invalid")
+
+    with pytest.raises(ValueError):
+        store.update_profile("a", None, boom)
+    assert store.get_profile("a")["revision"] == 1
+
+
+def test_concurrent_patches_lose_nothing(store: Store) -> None:
+    store.create_profile("a", {**BODY, "layers": {"base": {}}})
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(25):
+                def add(cur: dict[str, Any], key: str = f"f{n}_{i}") -> tuple[str, dict[str, Any]]:
+                    layers = {"base": {**cur["layers"]["base"], key: "a"}}
+                    return "a", {**BODY, "layers": layers}
+                store.update_profile("a", None, add)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    p = store.get_profile("a")
+    assert len(p["layers"]["base"]) == 100 and p["revision"] == 101
+
+
+def test_delete_rules(store: Store) -> None:
+    store.create_profile("a", BODY)
+    store.set_active_profile("a")
+    with pytest.raises(Conflict):
+        store.delete_profile("a", None)
+    store.set_active_profile(None)
+    store.saw_devices([{"id": "d1", "name": "K"}])
+    store.update_device("d1", None, {"profile": "a"})
+    with pytest.raises(Conflict, match="d1"):
+        store.delete_profile("a", None)
+    store.update_device("d1", None, {"profile": None})
+    store.delete_profile("a", None)
+    with pytest.raises(NotFound):
+        store.get_profile("a")
+
+
+def test_device_settings_survive_reconnect(store: Store) -> None:
+    store.saw_devices([{"id": "d1", "name": "Old", "path": "/dev/input/event3"}])
+    store.update_device("d1", None, {"enabled": False, "label": "Desk"})
+    store.saw_devices([{"id": "d1", "name": "New", "path": "/dev/input/event7"}])
+    d = store.get_device("d1")
+    assert d["enabled"] is False and d["label"] == "Desk" and d["path"] == "/dev/input/event7"
+    assert d["revision"] == 2
+    with pytest.raises(NotFound):
+        store.update_device("d1", None, {"profile": "missing"})
+    store.forget_device("d1", None)
+    with pytest.raises(NotFound):
+        store.get_device("d1")
