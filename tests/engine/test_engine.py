@@ -136,3 +136,15 @@ def test_unknown_values_are_ignored() -> None:
     e = Engine(None)
     assert e.feed(k("a"), 7, 0) == []
     assert e.feed(k("a"), 0, 0) == []
+
+
+def test_waiting_input_is_bounded() -> None:
+    e = Engine(compile_profile({"layers": {"base": {"f1": {"macro": [
+        {"delay_ms": 10_000}] * 200 + ["x"]}}}}))
+    assert e.feed(k("f1"), 1, 0) == []
+    out = []
+    for i in range(600):
+        out += e.feed(k("a"), 1, i) + e.feed(k("a"), 0, i)
+    assert out[:2] == [(k("x"), 1), (k("x"), 0)]
+    assert out[2:] == [(k("a"), 1), (k("a"), 0)] * 600
+    assert e.next_deadline() is None
