@@ -67,6 +67,7 @@ def test_events_endpoint_validates_and_pages(api: ApiClient) -> None:
 
 
 def test_status_reports_bus_and_broadcaster(api: ApiClient) -> None:
+    assert api.post("/api/profiles", json={"name": "p", **CAPS}).status_code == 201  # has its seq now
     status = api.get("/api/status").get_json()
     assert status["bus"]["capacity"] == 1000 and status["bus"]["dropped"] == 0
     assert status["bus"]["published"] >= status["seq"] > 0
