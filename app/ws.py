@@ -136,8 +136,8 @@ class Client:
         self.hub = hub
         self.heartbeat_s = float(config["HEARTBEAT_S"])
         self.heartbeat_shown = config["HEARTBEAT_S"]
-        self.limit = int(config["CLIENT_QUEUE"])
-        self.max_bytes = int(config["CLIENT_QUEUE_BYTES"])
+        self.base = (int(config["CLIENT_QUEUE"]), int(config["CLIENT_QUEUE_BYTES"]))
+        self.limit, self.max_bytes = self.base  # raised while a replay is queued
         self.frames: collections.deque[bytes] = collections.deque()
         self.queued = 0
         self.wake = threading.Event()
@@ -213,6 +213,8 @@ class Client:
             out.append(frame)
             size += len(frame)
         self.queued -= size
+        self.limit = max(self.base[0], self.limit - len(out))
+        self.max_bytes = max(self.base[1], self.max_bytes - size)
         return out[0] if len(out) == 1 else b"".join(out)
 
     def _write(self, data: bytes) -> None:

@@ -191,8 +191,9 @@ def test_client_that_falls_behind_is_dropped_and_resumes(tmp_path: Path) -> None
     try:
         make_profile(d, "lag")
         stalled = _raw_stalled_client(d, "topics=profile")
-        _skip_headers(ThrottledReader(stalled))
-        hello = ThrottledReader(stalled).message()
+        reader = ThrottledReader(stalled)
+        _skip_headers(reader)
+        hello = reader.message()
         for i in range(24):  # fills the socket buffers, then the queue overflows
             r = d.put("/api/profiles/lag", json={"layers": big_layers(256 * 1024, LETTERS[i])})
             assert r.status_code == 200
