@@ -10,7 +10,7 @@ from flask import Flask
 
 import hw
 
-from . import errors, security
+from . import errors, security, ui
 from .core import KeyRx, build
 from .store import Store
 
@@ -65,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
     from .api import blueprints
     for bp in blueprints():
         app.register_blueprint(bp)
+    ui.install(app)
 
     @app.before_request
     def _start_once() -> None:
