@@ -103,8 +103,11 @@ async function start() {
   render();
 }
 
-window.addEventListener("keyrx:unauthorized", () => signIn("The daemon no longer accepts the stored token. Paste the current one."));
-window.addEventListener("hashchange", () => token.get() && live && render());
+window.addEventListener("keyrx:unauthorized", () => live && signIn("The daemon no longer accepts the stored token. Paste the current one."));
+window.addEventListener("hashchange", () => {
+  if (takeTokenFromUrl()) { live?.stop(); live = null; start(); } // a token link opened in this tab
+  else if (token.get() && live) render();
+});
 window.addEventListener("beforeunload", (e) => { if (editorIsDirty()) e.preventDefault(); });
 state.addEventListener("change", onChange);
 $("#signout").addEventListener("click", () => { token.clear(); signIn(); });

@@ -48,6 +48,11 @@ export const state = new (class extends EventTarget {
     this.profiles.set(profile.name, summary);
   }
 
+  /** Apply what a successful API call returned as the event it publishes, before that event arrives. */
+  local(event, data) {
+    this.apply({ event, data });
+  }
+
   /** Apply one event envelope; each carries the whole resource, so applying twice is harmless. */
   apply(env) {
     const d = env.data || {};

@@ -70,7 +70,7 @@ function profileSelect(d) {
 async function update(d, change, input) {
   input.disabled = true;
   try {
-    state.putDevice(await patch(`/devices/${d.id}`, change));
+    state.local("device.updated", { device: await patch(`/devices/${d.id}`, change) });
   } catch (err) {
     toast(`${d.label || d.name}: ${err.message}`, "error");
     state.changed("devices", { id: d.id }); // put the control back as it was
@@ -83,8 +83,7 @@ async function forget(d) {
   if (!confirm(`Forget ${d.label || d.name}? Its label and settings are removed.`)) return;
   try {
     await del(`/devices/${d.id}`);
-    state.devices.delete(d.id);
-    state.changed("devices", { id: d.id });
+    state.local("device.forgotten", { id: d.id });
   } catch (err) {
     toast(err.message, "error");
   }

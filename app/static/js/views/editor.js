@@ -11,7 +11,8 @@ const SETTINGS = [["tap_hold_ms", 200], ["combo_ms", 50], ["oneshot_ms", 1000]];
 /** An action as the user types it: plain text is a key or chord; JSON for the rest. */
 export function actionText(action) {
   if (typeof action === "string") return action;
-  return JSON.stringify(action);
+  // one line, spaced like people write it: {"tap": "esc", "hold": "leftctrl"}
+  return JSON.stringify(action, null, 1).replace(/\n\s*/g, " ").replace(/([[{]) /g, "$1").replace(/ ([\]}])/g, "$1");
 }
 
 function parseAction(text) {
@@ -282,7 +283,7 @@ async function save() {
     editor.model = toModel(saved);
     editor.dirty = false;
     editor.stale = null;
-    state.putProfile(saved);
+    state.local("profile.updated", { profile: saved });
     draw();
     toast(`Saved ${saved.name}`);
   } catch (err) {

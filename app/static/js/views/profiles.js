@@ -41,7 +41,7 @@ function profileRow(p) {
 
 function createForm() {
   const name = h("input", { name: "name", placeholder: "new-profile", required: true,
-    pattern: "[A-Za-z0-9][A-Za-z0-9_-]{0,63}", "aria-label": "New profile name", dataset: { focus: "new-name" } });
+    pattern: "[A-Za-z0-9][A-Za-z0-9_\\-]{0,63}", "aria-label": "New profile name", dataset: { focus: "new-name" } });
   const source = h("select", { name: "source", "aria-label": "Start from" },
     h("option", { value: "blank" }, "Blank"),
     h("optgroup", { label: "Example" }, Object.entries(EXAMPLES).map(([n, e]) =>
@@ -61,7 +61,7 @@ function createForm() {
     else body.layers = { base: {} };
     try {
       const created = await post("/profiles", body);
-      state.putProfile(created);
+      state.local("profile.created", { profile: created });
       location.hash = `#/profiles/${encodeURIComponent(created.name)}`;
     } catch (err) {
       showError(error, err);
@@ -99,7 +99,7 @@ async function importFile(fileObj, error) {
   while (true) {
     try {
       const created = await post("/profiles", body);
-      state.putProfile(created);
+      state.local("profile.created", { profile: created });
       toast(`Imported ${created.name}`);
       location.hash = `#/profiles/${encodeURIComponent(created.name)}`;
       return;
@@ -125,6 +125,7 @@ export async function exportProfile(name) {
 export async function setActive(name) {
   try {
     await put("/active-profile", { name });
+    state.local(name ? "profile.activated" : "profile.deactivated", { name });
     toast(name ? `${name} is active` : "Pass-through: no profile active");
   } catch (err) {
     toast(err.message, "error");
@@ -136,6 +137,7 @@ export async function rename(name) {
   if (!to || to.trim() === name) return null;
   try {
     const p = await patch(`/profiles/${encodeURIComponent(name)}`, { name: to.trim() });
+    state.local("profile.updated", { profile: p, previous_name: name });
     toast(`Renamed to ${p.name}`);
     return p.name;
   } catch (err) {
@@ -148,8 +150,7 @@ export async function remove(name) {
   if (!confirm(`Delete the profile "${name}"? This cannot be undone (export it first to keep a copy).`)) return false;
   try {
     await del(`/profiles/${encodeURIComponent(name)}`);
-    state.profiles.delete(name);
-    state.changed("profiles", { name, deleted: true });
+    state.local("profile.deleted", { name });
     toast(`Deleted ${name}`);
     return true;
   } catch (err) {
