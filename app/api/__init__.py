@@ -69,5 +69,6 @@ def precondition_failed(current: int) -> ApiError:
 
 def blueprints() -> list[Blueprint]:
     """Every /api blueprint."""
-    from . import devices, profiles, simulate, status
-    return [status.bp, devices.bp, profiles.bp, simulate.bp]
+    from .. import ws
+    from . import devices, events, profiles, simulate, status
+    return [status.bp, devices.bp, profiles.bp, simulate.bp, events.bp, ws.bp]
