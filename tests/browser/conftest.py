@@ -1,10 +1,13 @@
 """Debian's Chromium driven by Playwright against a real daemon (gunicorn, virtual backend)."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -48,8 +51,13 @@ class Page:
         self.errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
         self.page.on("console", self._console)
-        self.sockets: list[Any] = []
-        self.page.on("websocket", lambda ws: self.sockets.append(ws))
+        self.sockets: list[tuple[str, list[dict[str, Any]]]] = []  # (url, frames received)
+        self.page.on("websocket", self._socket)
+
+    def _socket(self, ws: Any) -> None:
+        frames: list[dict[str, Any]] = []
+        self.sockets.append((ws.url, frames))
+        ws.on("framereceived", lambda payload: frames.append(json.loads(payload)))
 
     def _console(self, msg: Any) -> None:
         # a refused WebSocket while the daemon is away and the 4xx answers the tests provoke are
@@ -58,19 +66,26 @@ class Page:
         if msg.type == "error" and not msg.text.startswith(expected):
             self.errors.append(f"console: {msg.text}")
 
-    def open(self, fragment: str = f"#token={TOKEN}") -> Any:
-        self.page.goto(f"{self.daemon.url}/{fragment}")
+    def open(self, fragment: str = f"#token={TOKEN}", base: str | None = None) -> Any:
+        self.page.goto(f"{base or self.daemon.url}/{fragment}")
         return self.page
 
-    def signed_in(self) -> Any:
+    def wait_for(self, condition: Callable[[], bool], timeout: float = TIMEOUT_MS / 1000) -> None:
+        """Let the page run until `condition` holds (frames arrive while Playwright waits)."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, "condition not met in time"
+            self.page.wait_for_timeout(20)
+
+    def signed_in(self, base: str | None = None) -> Any:
         """Signed in with the token link, the snapshots loaded and shown."""
-        page = self.open()
+        page = self.open(base=base)
         playwright_api.expect(page.locator("#view .view-head")).to_be_visible()
         return page
 
-    def live(self) -> Any:
+    def live(self, base: str | None = None) -> Any:
         """Signed in and the live connection up."""
-        page = self.signed_in()
+        page = self.signed_in(base)
         playwright_api.expect(page.locator("#live")).to_have_attribute("data-state", "live")
         return page
 
