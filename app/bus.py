@@ -223,3 +223,16 @@ class Bus:
         return {"depth": depth, "capacity": self.capacity,
                 "published": self._taken + depth,
                 "dropped": self._lost_taken + len(self._lost)}
+
+
+def blocking_offload() -> tuple[Callable[..., Any] | None, Any]:
+    """Where blocking work (SQLite commits) runs, and the native lock that serialises it.
+
+    Under gevent: the hub's threadpool (real threads), so an fsync never stalls the hub.
+    Without gevent: inline, with an ordinary lock.
+    """
+    if not gevent_active():
+        return None, None
+    import gevent
+    from gevent import monkey
+    return gevent.get_hub().threadpool.apply, monkey.get_original("_thread", "allocate_lock")()
