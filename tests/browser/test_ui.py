@@ -58,7 +58,9 @@ def test_devices_toggle_label_and_profile(ui: Page) -> None:
     first.locator("input.label").fill("Desk")
     first.locator("input.label").press("Enter")
     expect(first.locator(".device-title")).to_have_text("Desk")
-    first.locator("select.profile").select_option("coding")
+    with page.expect_response(lambda r: r.request.method == "PATCH" and r.url.endswith(dev)) as resp:
+        first.locator("select.profile").select_option("coding")
+    assert resp.value.status == 200
     expect(first.locator("select.profile")).to_have_value("coding")
     stored = d.get(f"/api/devices/{dev}").json()
     assert (stored["label"], stored["profile"]) == ("Desk", "coding")
