@@ -181,8 +181,7 @@ describe("POST", "/api/simulate", "Run a profile on virtual time and return its 
 describe("GET", "/api/events", "Events after a cursor, from the replay ring", tag=EVENTS,
          response=EventPageSchema, errors=(410,),
          query={"since": ("integer", "return events with seq > since"),
-                "limit": ("integer", "at most this many events"),
-                "epoch": ("string", "the epoch the cursor belongs to")})
+                "limit": ("integer", "at most this many events")})
 describe("GET", "/ws", "WebSocket event stream (see docs/websocket.md)", tag=EVENTS, status=101,
          description="Upgrade with `Authorization: Bearer` or the subprotocols `keyrx.v1, bearer.<token>`. "
                      "Query: since, epoch, topics. Frames: hello, event, resync_required, heartbeat, pong, error.",
