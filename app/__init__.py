@@ -11,6 +11,7 @@ from flask import Flask
 import hw
 
 from . import errors, security
+from .bus import blocking_offload
 from .core import KeyRx, build
 from .store import Store
 
@@ -57,7 +58,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
                          allowed_hosts=app.config["ALLOWED_HOSTS"],
                          allowed_origins=app.config["ALLOWED_ORIGINS"])
 
-    store = Store(data_dir / "keyrx.db")
+    offload, write_lock = blocking_offload()
+    store = Store(data_dir / "keyrx.db", offload=offload, write_lock=write_lock)
     app.extensions["keyrx"] = build(app.config, hw, store, __version__)
     errors.install(app)
     security.install(app, gate)

@@ -116,3 +116,16 @@ class Bus:
         """Depth, capacity, published and dropped."""
         return {"depth": len(self._items), "capacity": self.capacity,
                 "published": self.published, "dropped": self.dropped}
+
+
+def blocking_offload() -> tuple[Callable[..., Any] | None, Any]:
+    """Where blocking work (SQLite commits) runs, and the native lock that serialises it.
+
+    Under gevent: the hub's threadpool (real threads), so an fsync never stalls the hub.
+    Without gevent: inline, with an ordinary lock.
+    """
+    if not gevent_active():
+        return None, None
+    import gevent
+    from gevent import monkey
+    return gevent.get_hub().threadpool.apply, monkey.get_original("_thread", "allocate_lock")()

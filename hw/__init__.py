@@ -13,6 +13,7 @@ from .keys import code_of, is_key, name_of
 from .keys import suggest as suggest_key
 from .loop import Loop, Provider
 from .profile import ProfileError, compile_profile, validate_profile
+from .simulate import ScriptError, parse_events, parse_script, simulate
 from .types import (Config, DeviceConfig, DeviceInfo, HwError, HwState, Natives, NotSupported,
                     Publish, UnknownDevice)
 from .unavailable import UnavailableProvider
@@ -62,6 +63,6 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
 
 
 __all__ = ["BACKENDS", "Config", "DeviceConfig", "DeviceInfo", "HwError", "HwState", "Loop",
-           "Natives", "NotSupported", "ProfileError", "Publish", "UnknownDevice", "code_of",
-           "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of", "suggest_key",
-           "validate_profile"]
+           "Natives", "NotSupported", "ProfileError", "Publish", "ScriptError", "UnknownDevice",
+           "code_of", "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
+           "parse_events", "parse_script", "simulate", "suggest_key", "validate_profile"]

@@ -69,5 +69,5 @@ def precondition_failed(current: int) -> ApiError:
 
 def blueprints() -> list[Blueprint]:
     """Every /api blueprint."""
-    from . import devices, openapi, profiles, status
-    return [status.bp, devices.bp, profiles.bp, openapi.bp]
+    from . import devices, openapi, profiles, simulate, status
+    return [status.bp, devices.bp, profiles.bp, simulate.bp, openapi.bp]
