@@ -6,8 +6,8 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from .openapi import describe
-from .schemas import (ActiveProfileSchema, DevicePatchSchema, InjectSchema, KeyStepSchema,
-                      ProfileCreateSchema, ProfileSchema)
+from .schemas import (ActiveProfileSchema, DevicePatchSchema, InjectSchema,
+                      ProfileCreateSchema, ProfileSchema, SimulateSchema)
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object", "required": ["type", "title", "status", "detail"],
@@ -105,15 +105,6 @@ class StatusSchema(Schema):
     clients = fields.Integer(required=True)
 
 
-class SimulateSchema(Schema):
-    """POST /api/simulate: a profile (name or inline) and input as KeySteps or a script."""
-
-    profile = fields.Raw(required=True, metadata={"description": "a profile name or an inline Profile"})
-    events = fields.List(fields.Nested(KeyStepSchema))
-    script = STR(metadata={"example": "d:capslock t:250 u:capslock",
-                           "description": "d:KEY press, u:KEY release, t:MS time passes"})
-
-
 OutputStepSchema = Schema.from_dict({"key": STR(required=True), "action": STR(required=True),
                                      "at_ms": fields.Float(required=True)}, name="OutputStepSchema")
 SimulateResultSchema = Schema.from_dict(
@@ -177,7 +168,10 @@ describe("POST", "/api/profiles/{name}/activate", "Make a profile active once th
          tag=PROF, response=ActivatedSchema, errors=(404, 503))
 
 describe("POST", "/api/simulate", "Run a profile on virtual time and return its output", tag=PROF,
-         body=SimulateSchema, response=SimulateResultSchema, errors=(404,))
+         body=SimulateSchema, response=SimulateResultSchema, errors=(404,),
+         description="`profile`: a stored profile's name, an inline Profile, or null (pass-through). "
+                     "Input: `events` (KeySteps) or `script` (`d:KEY` press, `u:KEY` release, "
+                     "`r:KEY` auto-repeat, `t:MS` time passes).")
 describe("GET", "/api/events", "Events after a cursor, from the replay ring", tag=EVENTS,
          response=EventPageSchema, errors=(410,),
          query={"since": ("integer", "return events with seq > since"),

@@ -38,8 +38,16 @@ def check_file(path: Path) -> dict[str, list[str]]:
     try:
         ProfileSchema().load(doc)
     except ValidationError as exc:
-        return flatten(exc.messages)
-    return {}
+        errors = flatten(exc.messages)
+    else:
+        return {}
+    # marshmallow stops at unknown fields; a file's author wants the language errors too
+    import hw
+    known = {k: doc[k] for k in ("settings", "layers", "combos") if k in doc}
+    if "layers" in known and not any(p.split(".")[0] in known for p in errors):
+        for path, messages in flatten(hw.validate_profile(known)).items():
+            errors.setdefault(path, messages)
+    return errors
 
 
 def read_profile(path: Path, as_json: bool = False) -> dict[str, Any]:

@@ -94,6 +94,8 @@ def test_real_answers_match_the_document(api: ApiClient, doc: dict[str, Any]) ->
     _check(doc, "POST", "/api/profiles/{name}/activate", api.post("/api/profiles/p/activate"))
     _check(doc, "GET", "/api/active-profile", api.get("/api/active-profile"))
     _check(doc, "PUT", "/api/active-profile", api.put("/api/active-profile", json={"name": None}))
+    _check(doc, "POST", "/api/simulate", api.post("/api/simulate", json={"profile": "p",
+                                                                        "script": "d:capslock t:300 u:capslock"}))
     _check(doc, "DELETE", "/api/profiles/{name}", api.delete("/api/profiles/p"))
     # errors: problem+json in the documented shape
     _check(doc, "GET", "/api/profiles/{name}", api.get("/api/profiles/nope"))

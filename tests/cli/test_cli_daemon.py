@@ -143,3 +143,14 @@ def _healthy(port: int) -> bool:
         return requests.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200
     except requests.RequestException:
         return False
+
+
+def test_simulate_a_file_and_a_stored_profile(cli: Cli) -> None:
+    tapped = cli.json("simulate", str(CAPS), "d:capslock t:50 u:capslock")["output"]
+    assert [(o["action"], o["key"]) for o in tapped] == [("press", "esc"), ("release", "esc")]
+    held = cli("simulate", str(CAPS), "d:capslock", "t:300", "d:c", "u:c", "u:capslock").stdout.split()
+    assert held[2:4] == ["press", "leftctrl"] and held[-2:] == ["release", "leftctrl"]
+    cli("profiles", "import", str(CAPS), "--name", "stored", "--replace")
+    assert cli.json("simulate", "stored", "d:capslock u:capslock")["output"][0]["key"] == "esc"
+    r = cli("simulate", str(CAPS), "d:capslok", code=1)
+    assert "capslok" in r.stderr and "capslock" in r.stderr
