@@ -45,8 +45,8 @@ def check_file(path: Path) -> dict[str, list[str]]:
     import hw
     known = {k: doc[k] for k in ("settings", "layers", "combos") if k in doc}
     if "layers" in known and not any(p.split(".")[0] in known for p in errors):
-        for path, messages in flatten(hw.validate_profile(known)).items():
-            errors.setdefault(path, messages)
+        for where, messages in flatten(hw.validate_profile(known)).items():
+            errors.setdefault(where, messages)
     return errors
 
 
