@@ -154,3 +154,39 @@ def test_simulate_a_file_and_a_stored_profile(cli: Cli) -> None:
     assert cli.json("simulate", "stored", "d:capslock u:capslock")["output"][0]["key"] == "esc"
     r = cli("simulate", str(CAPS), "d:capslok", code=1)
     assert "capslok" in r.stderr and "capslock" in r.stderr
+
+
+def test_events_follow_resumes_across_a_restart(tmp_path: Path) -> None:
+    from tests.e2e.test_examples import Lines
+    d = Daemon(tmp_path)
+    d.start()
+    try:
+        if d.get("/api/events").status_code == 404:
+            pytest.skip("this daemon has no GET /api/events yet")
+        cli = Cli(d.url)
+        proc = subprocess.Popen([KEYRX, "--json", "events", "--follow", "--interval", "0.1"],
+                                env={**os.environ, **cli.env}, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+        try:
+            lines = Lines(proc)
+            dev = d.get("/api/devices").json()["devices"][0]["id"]
+            deadline = time.monotonic() + 30
+            first = None
+            while first is None:  # the follower starts from "now": change until it shows
+                assert d.patch(f"/api/devices/{dev}", json={"label": f"l{time.monotonic()}"}).ok
+                try:
+                    first = json.loads(lines.wait_for('"device.updated"', timeout=2))
+                except AssertionError:
+                    assert time.monotonic() < deadline
+            d.stop()
+            d.start()
+            resync = json.loads(lines.wait_for('"resync_required"'))
+            assert resync["reason"] == "epoch_changed" and resync["epoch"] != first["epoch"]
+            assert d.patch(f"/api/devices/{dev}", json={"label": "after"}).ok
+            after = json.loads(lines.wait_for('"after"'))
+            assert after["epoch"] == resync["epoch"] and after["seq"] > resync["head_seq"]
+        finally:
+            proc.send_signal(signal.SIGINT)
+            assert proc.wait(timeout=20) == 130
+    finally:
+        d.stop()
