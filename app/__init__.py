@@ -41,7 +41,8 @@ def _settings(app: Flask, config: Mapping[str, Any] | None) -> None:
         app.config["TOKEN"] = str(app.config["TOKEN"])
     app.config["DATA_DIR"] = Path(app.config["DATA_DIR"] or default_data_dir())
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_BODY_BYTES"])
-    app.config["SOCK_SERVER_OPTIONS"] = {"max_message_size": 64 * 1024}
+    app.config["SOCK_SERVER_OPTIONS"] = {"max_message_size": 64 * 1024, "subprotocols": ["keyrx.v1"],
+                                         "ping_interval": float(app.config["PING_S"]) or None}
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = None) -> Flask:

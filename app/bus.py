@@ -3,23 +3,32 @@
 `Bus` takes events from greenlets and from native threads alike; `Waiter` lets a greenlet
 wait for something a native thread finishes; `natives()` gives the hw loop the unpatched
 primitives it needs to stay a real OS thread.
+
+Under gevent the hub-side primitives are the (patched) `threading` ones; a native thread
+never touches them: it appends to a deque (atomic under the GIL) and pokes a libev async
+watcher, whose callback runs in the hub. No greenlet ever blocks on a native lock.
 """
 from __future__ import annotations
 
+import _thread
 import collections
-import logging
+import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from hw import Natives
 
-log = logging.getLogger("keyrx.bus")
+Item = tuple[str, dict[str, Any], Any]  # (event, data, done: threading.Event | None)
+NATIVE_POLL_S = 0.002  # how often a native publisher re-checks a full bus
+HIGH_WATER = 0.8
+LOW_WATER = 0.5
 
 
 def gevent_active() -> bool:
     """True when gevent has patched threading (we run in a gevent worker)."""
     try:
-        from gevent import monkey
+        from gevent import monkey  # type: ignore[import-untyped]
     except ImportError:
         return False
     return bool(monkey.is_module_patched("threading"))
@@ -29,14 +38,30 @@ def natives() -> Natives:
     """Native-thread primitives for the hw loop, unpatched even under gevent."""
     if not gevent_active():
         return Natives.stdlib()
+    import gevent.select  # type: ignore[import-untyped]  # noqa: F401  (records the original select)
     from gevent import monkey
-    import gevent.select  # noqa: F401  (makes sure the original select is recorded)
     return Natives(
         start_thread=monkey.get_original("_thread", "start_new_thread"),
         allocate_lock=monkey.get_original("_thread", "allocate_lock"),
         simple_queue=monkey.get_original("queue", "SimpleQueue"),
         select=monkey.get_original("select", "select"),
     )
+
+
+def native_ident() -> Callable[[], int]:
+    """The OS thread id function (gevent patches `get_ident` to name greenlets)."""
+    if not gevent_active():
+        return _thread.get_ident
+    from gevent import monkey
+    return monkey.get_original("_thread", "get_ident")  # type: ignore[no-any-return]
+
+
+def native_sleep() -> Callable[[float], None]:
+    """`time.sleep` that blocks only the calling OS thread."""
+    if not gevent_active():
+        return time.sleep
+    from gevent import monkey
+    return monkey.get_original("time", "sleep")  # type: ignore[no-any-return]
 
 
 class Waiter:
@@ -51,7 +76,6 @@ class Waiter:
             self._watcher: Any = self._hub.loop.async_()
             self._event: Any = None
         else:
-            import threading
             self._watcher = None
             self._event = threading.Event()
 
@@ -83,39 +107,122 @@ class Waiter:
 
 
 class Bus:
-    """Bounded, thread-safe event queue from publishers (API, hw thread) to the broadcaster."""
+    """Bounded event queue from publishers (API greenlets, the hw thread) to one consumer.
+
+    Publishing never waits for delivery. On a full bus a publisher waits at most
+    `put_timeout` for room, then the event is dropped and counted; the consumer reports
+    drops (`take_losses`) so that the loss reaches clients. Native threads may overshoot
+    the capacity by one each (there is no lock to share with the hub).
+    """
 
     def __init__(self, capacity: int = 1000, put_timeout: float = 1.0) -> None:
-        self.capacity = capacity
+        self.capacity = max(1, capacity)
         self.put_timeout = put_timeout
-        self._items: collections.deque[tuple[str, dict[str, Any]]] = collections.deque()
-        self.published = 0
-        self.dropped = 0
-        self._listeners: list[Callable[[], None]] = []
+        self._items: collections.deque[Item] = collections.deque()
+        self._taken = 0          # consumer-owned
+        self._lost: collections.deque[str] = collections.deque()  # names of dropped events
+        self._lost_taken = 0     # consumer-owned
+        self.high_water = False  # set by publishers, reported and re-armed by the consumer
+        self._warned = False     # consumer-owned
+        self._ready = threading.Event()  # items queued (consumer waits on it)
+        self._space = threading.Event()  # room made (hub-side publishers wait on it)
+        self._gevent = gevent_active()
+        self._ident = native_ident()
+        self._sleep = native_sleep()
+        self._hub_thread = self._ident()
+        self._async: Any = None
+        if self._gevent:
+            import gevent
+            self._async = gevent.get_hub().loop.async_()
+            self._async.start(self._ready.set)  # runs in the hub when a native thread pokes
 
-    def publish(self, event: str, data: dict[str, Any]) -> bool:
-        """Queue an event; never waits for delivery. False when it had to be dropped."""
-        if len(self._items) >= self.capacity:
-            self.dropped += 1
-            log.error("event bus full (%d): dropped %s", self.capacity, event)
+    # -- publishers (any thread, any greenlet) ------------------------------------------
+    def publish(self, event: str, data: dict[str, Any], done: Any = None) -> bool:
+        """Queue an event; never waits for delivery. False when it had to be dropped.
+
+        `done` (a hub-side `threading.Event`) is set once the consumer has taken it.
+        """
+        native = self._gevent and self._ident() != self._hub_thread
+        if len(self._items) >= self.capacity and not self._wait_for_room(native):
+            self._lost.append(event)
+            self._wake(native)
             return False
-        self._items.append((event, data))
-        self.published += 1
-        for wake in self._listeners:
-            wake()
+        self._items.append((event, data, done))
+        if len(self._items) >= HIGH_WATER * self.capacity:
+            self.high_water = True
+        self._wake(native)
         return True
 
-    def drain(self) -> list[tuple[str, dict[str, Any]]]:
-        """Take every queued event (consumer side)."""
-        out = []
-        while self._items:
+    def _wait_for_room(self, native: bool) -> bool:
+        deadline = time.monotonic() + self.put_timeout
+        while len(self._items) >= self.capacity:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if native:
+                self._sleep(min(NATIVE_POLL_S, left))
+            else:
+                self._space.clear()
+                if len(self._items) >= self.capacity:
+                    self._space.wait(left)
+        return True
+
+    def _wake(self, native: bool) -> None:
+        if native:
+            self._async.send()  # thread-safe; the hub sets _ready
+        else:
+            self._ready.set()
+
+    # -- the consumer ---------------------------------------------------------------------
+    def take(self, limit: int, timeout: float | None = None) -> list[Item]:
+        """Wait (up to `timeout`) for events and take at most `limit` of them, oldest first."""
+        self._ready.clear()
+        if not self._items and not self._lost:
+            self._ready.wait(timeout)
+        out: list[Item] = []
+        while self._items and len(out) < limit:
             out.append(self._items.popleft())
+        self._taken += len(out)
+        if out:
+            self._space.set()
         return out
+
+    def take_losses(self) -> list[str]:
+        """The names of events dropped since the last call."""
+        names = []
+        while self._lost:
+            names.append(self._lost.popleft())
+        self._lost_taken += len(names)
+        return names
+
+    def take_high_water(self) -> bool:
+        """True once per episode of the depth reaching 80 % (re-armed once below 50 %)."""
+        if self._warned:
+            if len(self._items) < LOW_WATER * self.capacity:
+                self._warned = self.high_water = False
+            return False
+        if self.high_water:
+            self._warned = True
+            return True
+        return False
+
+    def wake(self) -> None:
+        """Wake the consumer (e.g. to stop it)."""
+        self._ready.set()
+
+    def close(self) -> None:
+        """Stop the watcher (the bus is not used afterwards)."""
+        if self._async is not None:
+            self._async.stop()
+            self._async.close()
+            self._async = None
 
     def stats(self) -> dict[str, int]:
         """Depth, capacity, published and dropped."""
-        return {"depth": len(self._items), "capacity": self.capacity,
-                "published": self.published, "dropped": self.dropped}
+        depth = len(self._items)
+        return {"depth": depth, "capacity": self.capacity,
+                "published": self._taken + depth,
+                "dropped": self._lost_taken + len(self._lost)}
 
 
 def blocking_offload() -> tuple[Callable[..., Any] | None, Any]:

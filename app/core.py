@@ -8,6 +8,7 @@ from typing import Any
 
 import hw
 
+from .broadcaster import Broadcaster
 from .bus import Bus, Waiter, natives
 from .store import NotFound, Store, now_iso
 
@@ -20,38 +21,51 @@ HW_DEVICE_EVENTS = ("device.connected", "device.disconnected", "device.grabbed",
 class KeyRx:
     """Holds the parts and the few operations that span them."""
 
-    def __init__(self, *, store: Store, backend: hw.Loop, bus: Bus, version: str) -> None:
+    def __init__(self, *, store: Store, backend: hw.Loop, bus: Bus, version: str,
+                 ring_size: int = 4096) -> None:
         self.store = store
         self.hw = backend
         self.bus = bus
         self.version = version
-        self.epoch = secrets.token_hex(4)
-        self.seq = 0  # advanced by the broadcaster
+        self.events = Broadcaster(bus, secrets.token_hex(4), enrich=self.enrich, ring_size=ring_size)
         self.started_at = time.monotonic()
         self.started = False
         self._compiled: dict[tuple[str, int], Any] = {}
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> None:
-        """Start the hw thread (once per process)."""
+        """Start the broadcaster and the hw thread (once per process)."""
         if self.started:
             return
         self.started = True
+        self.events.start()
         self.hw.start(self._from_hw, self.hw_config())
 
     def stop(self) -> None:
-        """Release the keyboards and stop the hw thread."""
+        """Release the keyboards, stop the hw thread, close the event stream."""
         if self.started:
             self.started = False
             self.hw.stop()
+            self.events.stop()
 
     # -- events ------------------------------------------------------------------------
+    @property
+    def epoch(self) -> str:
+        """This run's event epoch."""
+        return self.events.epoch
+
+    @property
+    def seq(self) -> int:
+        """The seq of the last event (a snapshot's cursor; see app/api/events.py)."""
+        return self.events.head
+
     def publish(self, event: str, data: dict[str, Any]) -> None:
-        """Publish an event from the API side; never waits for delivery."""
-        self.bus.publish(event, data)
+        """Publish an event from the API side; returns once it has its seq, never waits
+        for delivery to clients."""
+        self.events.publish(event, data)
 
     def _from_hw(self, event: str, data: dict[str, Any]) -> None:
-        # called in the hw thread: hand over and return at once
+        # called in the hw thread: hand over and return at once (the hub enriches it)
         self.bus.publish(event, data)
 
     def enrich(self, event: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -151,7 +165,8 @@ class KeyRx:
                         "connected": sum(d["connected"] for d in devices),
                         "grabbed": sum(d["grabbed"] for d in devices)},
             "bus": self.bus.stats(),
-            "clients": 0,
+            "clients": len(self.events.clients),
+            "events": self.events.status(),
         }
 
 
@@ -162,4 +177,5 @@ def build(config: dict[str, Any], backend: hw.Loop | None, store: Store, version
                                     virtual_keyboards=int(config["VIRTUAL_KEYBOARDS"]),
                                     natives=natives())
     bus = Bus(int(config["BUS_CAPACITY"]), float(config["BUS_PUT_TIMEOUT"]))
-    return KeyRx(store=store, backend=backend, bus=bus, version=version)
+    return KeyRx(store=store, backend=backend, bus=bus, version=version,
+                 ring_size=int(config["RING_SIZE"]))

@@ -16,4 +16,6 @@ RING_SIZE = 4096
 HEARTBEAT_S = 15
 WRITE_TIMEOUT_S = 5.0
 CLIENT_QUEUE = 2048        # events buffered per WebSocket client before it counts as slow
+CLIENT_QUEUE_BYTES = 16777216  # ... or this many bytes of them
+PING_S = 20                # WebSocket protocol pings; a peer that misses one is closed (1008)
 LOG_LEVEL = "INFO"

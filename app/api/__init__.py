@@ -69,5 +69,6 @@ def precondition_failed(current: int) -> ApiError:
 
 def blueprints() -> list[Blueprint]:
     """Every /api blueprint."""
-    from . import devices, openapi, profiles, simulate, status
-    return [status.bp, devices.bp, profiles.bp, simulate.bp, openapi.bp]
+    from .. import ws
+    from . import devices, events, openapi, profiles, simulate, status
+    return [status.bp, devices.bp, profiles.bp, simulate.bp, events.bp, ws.bp, openapi.bp]

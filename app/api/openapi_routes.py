@@ -19,6 +19,9 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "instance": {"type": "string", "nullable": True, "example": "/api/profiles"},
         "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
                    "example": {"layers.base.capslok": ["unknown key 'capslok' (did you mean 'capslock'?)"]}},
+        "reason": {"type": "string", "description": "410 from GET /api/events: why the cursor cannot be served"},
+        "epoch": {"type": "string", "description": "410 from GET /api/events: the current epoch"},
+        "head_seq": {"type": "integer", "description": "410 from GET /api/events: the newest seq"},
     },
 }
 ACTION: dict[str, Any] = {
@@ -103,6 +106,8 @@ class StatusSchema(Schema):
     bus = fields.Dict(required=True, metadata={"example": {"depth": 0, "capacity": 1000, "published": 12,
                                                            "dropped": 0}})
     clients = fields.Integer(required=True)
+    events = fields.Dict(metadata={"description": "the broadcaster: state, restarts, last_error, head_seq, "
+                                                  "oldest_seq, ring, slow_disconnects"})
 
 
 OutputStepSchema = Schema.from_dict({"key": STR(required=True), "action": STR(required=True),
@@ -175,7 +180,12 @@ describe("POST", "/api/simulate", "Run a profile on virtual time and return its 
 describe("GET", "/api/events", "Events after a cursor, from the replay ring", tag=EVENTS,
          response=EventPageSchema, errors=(410,),
          query={"since": ("integer", "return events with seq > since"),
-                "limit": ("integer", "at most this many events")})
+                "limit": ("integer", "at most this many events (default 1000)"),
+                "epoch": ("string", "the epoch `since` belongs to; another epoch answers 410"),
+                "topics": ("string", "comma-separated event prefixes: device, profile, layer, hw, key")},
+         description="410 (the cursor is older than the ring, or from another epoch) carries `reason`, "
+                     "`epoch` and `head_seq`: reload the state with the collection GETs and continue "
+                     "from their `seq`.")
 describe("GET", "/ws", "WebSocket event stream (see docs/websocket.md)", tag=EVENTS, status=101,
          description="Upgrade with `Authorization: Bearer` or the subprotocols `keyrx.v1, bearer.<token>`. "
                      "Query: since, epoch, topics. Frames: hello, event, resync_required, heartbeat, pong, error.",

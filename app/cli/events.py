@@ -43,6 +43,8 @@ class Follower:
         params: dict[str, Any] = {"limit": PAGE}
         if self.since is not None:
             params["since"] = self.since
+            if self.epoch is not None:
+                params["epoch"] = self.epoch  # a cursor from another daemon run answers 410
         return self.client.get("/api/events", params=params)  # type: ignore[no-any-return]
 
     def _resync(self, reason: str, epoch: str, head: int) -> dict[str, Any]:
@@ -67,7 +69,12 @@ class Follower:
                     raise
                 status = exc.problem.get("status")
                 if status == 410:
-                    yield self._resync("cursor_too_old", *self._head())
+                    p = exc.problem
+                    if "epoch" in p and "head_seq" in p:
+                        yield self._resync(str(p.get("reason") or "cursor_too_old"), str(p["epoch"]),
+                                           int(p["head_seq"]))
+                    else:
+                        yield self._resync("cursor_too_old", *self._head())
                     continue
                 if not down:
                     self.on_wait(f"{exc.message.split('. ')[0]}; waiting for it (Ctrl-C stops)")

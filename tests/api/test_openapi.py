@@ -97,6 +97,8 @@ def test_real_answers_match_the_document(api: ApiClient, doc: dict[str, Any]) ->
     _check(doc, "POST", "/api/simulate", api.post("/api/simulate", json={"profile": "p",
                                                                         "script": "d:capslock t:300 u:capslock"}))
     _check(doc, "DELETE", "/api/profiles/{name}", api.delete("/api/profiles/p"))
+    _check(doc, "GET", "/api/events", api.get("/api/events?since=0&limit=5"))
+    _check(doc, "GET", "/api/events", api.get("/api/events?since=1&epoch=another"))  # 410
     # errors: problem+json in the documented shape
     _check(doc, "GET", "/api/profiles/{name}", api.get("/api/profiles/nope"))
     _check(doc, "POST", "/api/profiles", api.post("/api/profiles", json={"name": "x",

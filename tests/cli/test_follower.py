@@ -91,3 +91,11 @@ def test_without_follow_prints_one_page() -> None:
     client = FakeClient({"epoch": "e1", "seq": 2}, [page([env(1), env(2)])])
     assert [e["seq"] for e in Follower(client).stream(follow=False)] == [1, 2]  # type: ignore[arg-type]
     assert client.asked == [None]
+
+
+def test_a_410_names_the_reason_and_the_head() -> None:
+    gone = CliError("gone", problem={"status": 410, "reason": "epoch_changed", "epoch": "e9", "head_seq": 4})
+    client = FakeClient({"epoch": "unused", "seq": 0}, [gone, page([env(5, epoch="e9")], epoch="e9")])
+    out = list(Follower(client, since=7, epoch="e1", wait=stops_after(1)).stream())  # type: ignore[arg-type]
+    assert out[0] == {"type": "resync_required", "epoch": "e9", "head_seq": 4, "reason": "epoch_changed"}
+    assert out[1]["seq"] == 5 and client.asked == [7, 4]
