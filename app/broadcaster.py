@@ -220,10 +220,10 @@ class Broadcaster:
         start = since - self.oldest + 1
         return [self.ring[i] for i in range(start, len(self.ring))]
 
-    def since(self, since: int, epoch: str | None = None) -> list[Entry]:
-        """The events after `since`, all of them, or CursorError."""
+    def since(self, since: int | None, epoch: str | None = None) -> list[Entry]:
+        """The events after `since`, all of them, or CursorError; None: the whole ring."""
         with self._lock:
-            return self._since(since, epoch)
+            return list(self.ring) if since is None else self._since(since, epoch)
 
     def attach(self, client: Sink, since: int | None, epoch: str | None,
                heartbeat_s: float) -> dict[str, Any]:

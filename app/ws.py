@@ -109,6 +109,7 @@ class Client:
         self.queued = 0
         self.wake = threading.Event()
         self.slow = False
+        self.writing = False
         self.closing: tuple[int, str] | None = None
         self.last_sent = time.monotonic()
 
@@ -123,6 +124,8 @@ class Client:
             self.slow = True
             self.frames.clear()
             self.queued = 0
+            if self.writing:  # stuck mid-frame: no close frame can follow, cut it now
+                self.sock.abort()
             self.wake.set()
             return False
         self.frames.append(frame)
@@ -155,8 +158,12 @@ class Client:
                     self.frames.append(control({"type": "heartbeat", "epoch": self.hub.epoch,
                                                 "head_seq": self.hub.head, "ts": now_iso()}))
                 self._write(self._batch())
+        except WriteTimeout as exc:
+            self.hub.slow_disconnects += 1
+            log.warning("dropped a WebSocket client: %s", exc)
+            self.sock.abort()
         except OSError as exc:
-            log.info("WebSocket client dropped: %s", exc)
+            log.info("WebSocket client gone: %s", exc)
             self.sock.abort()
 
     def _batch(self) -> bytes:
@@ -169,7 +176,11 @@ class Client:
         return out[0] if len(out) == 1 else b"".join(out)
 
     def _write(self, data: bytes) -> None:
-        self.sock.send(data)
+        self.writing = True
+        try:
+            self.sock.send(data)
+        finally:
+            self.writing = False
         self.last_sent = time.monotonic()
 
     def _close(self, code: int, reason: str) -> None:

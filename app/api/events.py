@@ -66,9 +66,9 @@ def events() -> Response:
         if unknown:
             raise ApiError(422, f"unknown topic(s) {', '.join(unknown)}", title="Validation failed",
                            errors={"topics": [f"unknown: {', '.join(unknown)}; known: {', '.join(TOPICS)}"]})
-    since = _int_arg("since", max(hub.oldest - 1, 0), 0)
+    since = _int_arg("since", -1, 0)
     try:
-        entries = hub.since(since, request.args.get("epoch") or None)
+        entries = hub.since(None if since < 0 else since, request.args.get("epoch") or None)
     except CursorError as exc:
         resp = problem(410, f"events after seq {since} are not all available ({exc}); reload the "
                        "state (collection GETs) and continue from their seq",

@@ -1,8 +1,8 @@
 """The /ws protocol against the real daemon (API.md §4): events, resume, resync, client ops."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import websocket

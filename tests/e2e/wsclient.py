@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 import websocket
 
@@ -56,7 +56,7 @@ class WsClient:
     def close(self) -> None:
         self.ws.close()
 
-    def __enter__(self) -> WsClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
