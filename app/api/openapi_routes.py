@@ -106,6 +106,8 @@ class StatusSchema(Schema):
     bus = fields.Dict(required=True, metadata={"example": {"depth": 0, "capacity": 1000, "published": 12,
                                                            "dropped": 0}})
     clients = fields.Integer(required=True)
+    greenlets = fields.Integer(required=True, metadata={
+        "description": "live greenlets in the worker (0 outside gevent): connections, writers, the broadcaster"})
     events = fields.Dict(metadata={"description": "the broadcaster: state, restarts, last_error, head_seq, "
                                                   "oldest_seq, ring, slow_disconnects"})
 
