@@ -16,25 +16,6 @@ import pytest
 
 from tests.e2e.conftest import TOKEN, Daemon
 
-FIGURES: list[str] = []
-
-
-@pytest.fixture
-def figure(request: pytest.FixtureRequest) -> Callable[[str], None]:
-    """Record a measured figure; every figure is printed at the end of the run."""
-    def record(text: str) -> None:
-        line = f"{request.node.name}: {text}"
-        FIGURES.append(line)
-        print(line)
-    return record
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if FIGURES:
-        terminalreporter.section("KeyRx hardening figures")
-        for line in FIGURES:
-            terminalreporter.write_line(line)
-
 
 @contextmanager
 def running(data_dir: Path, **env: str) -> Iterator[Daemon]:
