@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import socket
 import struct
-import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -27,27 +27,24 @@ RSS_MARGIN_KB = 16 * 1024
 
 def ws_cycles(daemon: Daemon, n: int) -> None:
     """n connect/close cycles over THREADS threads; every other one ends with a TCP reset."""
-    errors: list[BaseException] = []
-
     def run(count: int, offset: int) -> None:
-        try:
-            for i in range(count):
-                ws = RawWs(daemon)
-                if (i + offset) % 2:
-                    ws.send_frame(8, struct.pack("!H", 1000))
-                    assert ws.recv_close() in (1000, None)
-                else:
-                    ws.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                ws.close()
-        except BaseException as exc:  # reported in the test's thread
-            errors.append(exc)
+        for i in range(count):
+            ws = RawWs(daemon)
+            if (i + offset) % 2:
+                ws.send_frame(8, struct.pack("!H", 1000))
+                assert ws.recv_close() in (1000, None)
+            else:
+                ws.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            ws.close()
 
-    threads = [threading.Thread(target=run, args=(n // THREADS, t)) for t in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors[:3]
+    in_threads(run, [(n // THREADS, t) for t in range(THREADS)])
+
+
+def in_threads(fn: Callable[..., None], args: list[tuple[Any, ...]]) -> None:
+    """Run fn once per argument tuple, each in its own thread; re-raise the first failure."""
+    with ThreadPoolExecutor(len(args)) as pool:
+        for future in [pool.submit(fn, *a) for a in args]:
+            future.result()
 
 
 PATHS = [("GET", "/api/health", 200), ("GET", "/api/devices", 200), ("GET", "/api/profiles", 200),
@@ -71,11 +68,7 @@ def api_requests(daemon: Daemon, n: int) -> None:
                 errors.append(f"{method} {path}: {r.status_code} {r.text[:200]}")
                 return
 
-    threads = [threading.Thread(target=run, args=(n // THREADS,)) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    in_threads(run, [(n // THREADS,)] * THREADS)
     assert not errors, errors[:3]
 
 
