@@ -71,12 +71,18 @@ CAPS = {"layers": {"base": {"capslock": {"tap": "esc", "hold": "leftctrl"}},
 FIGURES: list[str] = []
 
 
+@pytest.fixture(scope="session")
+def figures() -> list[str]:
+    """Every figure measured in this run, printed at its end (for module-scoped reports)."""
+    return FIGURES
+
+
 @pytest.fixture
-def figure(request: pytest.FixtureRequest) -> Callable[[str], None]:
+def figure(request: pytest.FixtureRequest, figures: list[str]) -> Callable[[str], None]:
     """Record a measured figure (hardening, load); all are printed at the end of the run."""
     def record(text: str) -> None:
         line = f"{request.node.name}: {text}"
-        FIGURES.append(line)
+        figures.append(line)
         print(line)
     return record
 
