@@ -216,6 +216,9 @@ class Bus:
             return True
         return False
 
+    def __len__(self) -> int:
+        return len(self._items)
+
     def wake(self) -> None:
         """Wake the consumer (e.g. to stop it)."""
         self._ready.set()

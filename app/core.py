@@ -34,8 +34,10 @@ class KeyRx:
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> None:
-        """Start the broadcaster and the hw thread (once per process)."""
+        """Start the broadcaster and the hw thread (once per process; later calls only
+        revive a broadcaster that died)."""
         if self.started:
+            self.events.revive()
             return
         self.started = True
         self.events.start()
@@ -154,11 +156,12 @@ class KeyRx:
 
     def status(self) -> dict[str, Any]:
         """GET /api/status."""
+        seq = self.seq  # before the read: every event up to it is in the state read below
         devices = self.devices()
         return {
             "version": self.version,
             "uptime_s": round(time.monotonic() - self.started_at, 3),
-            "epoch": self.epoch, "seq": self.seq,
+            "epoch": self.epoch, "seq": seq,
             "active_profile": self.store.active_profile(),
             "hw": self.hw.state().as_dict(),
             "devices": {"known": len(devices),

@@ -1,6 +1,7 @@
 """The /ws protocol against the real daemon (API.md §4): events, resume, resync, client ops."""
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,11 +14,23 @@ from tests.e2e.wsclient import WsClient, cursor, make_profile
 pytestmark = pytest.mark.e2e
 
 
+def settled(d: Daemon, timeout: float = 30) -> None:
+    """Wait until the start-up events (keyboards found and grabbed) have their seq."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status = d.get("/api/status").json()
+        if status["devices"]["grabbed"] == 2 and status["bus"]["depth"] == 0 and \
+                status["events"]["head_seq"] == status["bus"]["published"]:
+            return
+        assert time.monotonic() < deadline, status
+
+
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
     d = Daemon(tmp_path_factory.mktemp("ws"), KEYRX_HEARTBEAT_S="1")
     d.start()
     try:
+        settled(d)
         yield d
     finally:
         d.stop()
@@ -206,3 +219,21 @@ def test_status_counts_clients_and_bus(shared: Daemon) -> None:
     assert status["bus"]["capacity"] == 1000 and status["bus"]["dropped"] == 0
     assert status["events"]["state"] == "running" and status["events"]["restarts"] == 0
     assert status["seq"] == status["events"]["head_seq"]
+
+
+def test_a_replay_longer_than_the_client_queue_is_sent_in_full(tmp_path: Path) -> None:
+    d = Daemon(tmp_path, KEYRX_CLIENT_QUEUE="16")
+    d.start()
+    try:
+        seq, epoch = cursor(d)
+        for i in range(60):
+            make_profile(d, f"long-{i}")
+        with WsClient(d, f"since={seq}&epoch={epoch}&topics=profile") as ws:
+            assert ws.hello["replay"]["count"] == 60
+            names = [ws.recv()["data"]["profile"]["name"] for _ in range(60)]
+            assert names == [f"long-{i}" for i in range(60)]
+            make_profile(d, "long-live")
+            assert ws.recv()["data"]["profile"]["name"] == "long-live"
+        assert d.get("/api/status").json()["events"]["slow_disconnects"] == 0
+    finally:
+        d.stop()

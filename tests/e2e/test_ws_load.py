@@ -191,8 +191,9 @@ def test_client_that_falls_behind_is_dropped_and_resumes(tmp_path: Path) -> None
     try:
         make_profile(d, "lag")
         stalled = _raw_stalled_client(d, "topics=profile")
-        _skip_headers(ThrottledReader(stalled))
-        hello = ThrottledReader(stalled).message()
+        reader = ThrottledReader(stalled)
+        _skip_headers(reader)
+        hello = reader.message()
         for i in range(24):  # fills the socket buffers, then the queue overflows
             r = d.put("/api/profiles/lag", json={"layers": big_layers(256 * 1024, LETTERS[i])})
             assert r.status_code == 200
@@ -306,3 +307,51 @@ def _skip_headers(reader: ThrottledReader) -> bytes:
     while not seen.endswith(b"\r\n\r\n"):
         seen += reader._read(1)
     return seen
+
+
+# -- snapshot then stream, while writes keep coming ----------------------------------------------
+def test_snapshot_then_stream_misses_nothing_and_repeats_nothing_under_writes(tmp_path: Path) -> None:
+    d = Daemon(tmp_path)
+    d.start()
+    try:
+        names = [f"snap-{i}" for i in range(6)]
+        for name in names:
+            make_profile(d, name)
+        stop = threading.Event()
+        errors: list[BaseException] = []
+
+        def writer(name: str) -> None:
+            n = 0
+            try:
+                while not stop.is_set() and n < 200:
+                    n += 1
+                    assert d.patch(f"/api/profiles/{name}", json={"description": f"v{n}"}).status_code == 200
+            except (AssertionError, OSError) as exc:  # reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=writer, args=(name,)) for name in names]
+        for t in threads:
+            t.start()
+        views = []
+        for _ in range(5):  # snapshots taken while the writers run
+            body = d.get("/api/profiles").json()
+            revs = {p["name"]: p["revision"] for p in body["profiles"]}
+            views.append((revs, WsClient(d, f"since={body['seq']}&epoch={body['epoch']}&topics=profile")))
+        stop.set()
+        for t in threads:
+            t.join(60)
+        assert not errors
+        final = {p["name"]: p["revision"] for p in d.get("/api/profiles").json()["profiles"]}
+        head = d.get("/api/status").json()["seq"]
+        for revs, ws in views:
+            seen = {name: [] for name in names}
+            msg = {"seq": ws.hello["head_seq"]}
+            while msg["seq"] < head and any(seen[n][-1:] != [final[n]] for n in names if final[n] > revs[n]):
+                msg = ws.recv(30)
+                assert msg["type"] == "event", msg
+                seen[msg["data"]["profile"]["name"]].append(msg["data"]["profile"]["revision"])
+            for name in names:  # the snapshot's state + the stream = every revision exactly once
+                assert seen[name] == list(range(revs[name] + 1, final[name] + 1)), name
+            ws.close()
+    finally:
+        d.stop()

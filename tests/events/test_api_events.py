@@ -67,11 +67,13 @@ def test_events_endpoint_validates_and_pages(api: ApiClient) -> None:
 
 
 def test_status_reports_bus_and_broadcaster(api: ApiClient) -> None:
+    assert api.post("/api/profiles", json={"name": "p", **CAPS}).status_code == 201  # has its seq now
     status = api.get("/api/status").get_json()
     assert status["bus"]["capacity"] == 1000 and status["bus"]["dropped"] == 0
     assert status["bus"]["published"] >= status["seq"] > 0
     assert status["clients"] == 0
-    assert status["events"]["state"] == "running" and status["events"]["head_seq"] == status["seq"]
+    # (hw events may get their seq on the broadcaster thread while the status is put together)
+    assert status["events"]["state"] == "running" and status["events"]["head_seq"] >= status["seq"]
 
 
 def test_a_broken_event_restarts_the_broadcaster_and_rest_keeps_answering(app: Flask, api: ApiClient) -> None:

@@ -22,7 +22,7 @@ class FakeClient:
         self.frames: queue.Queue[dict[str, Any]] = queue.Queue()
         self.closed: tuple[int, str] | None = None
 
-    def offer(self, frame: bytes, replay: bool = False) -> bool:
+    def offer(self, frame: bytes, replay: bool = False, direct: bool = False) -> bool:
         n = frame[1] & 0x7F
         header = 2 if n < 126 else 4 if n == 126 else 10
         self.frames.put(json.loads(frame[header:]))
@@ -150,8 +150,17 @@ def test_an_unserializable_event_does_not_leave_a_gap(hub: Broadcaster) -> None:
     assert client.next()["seq"] == 1
 
 
-def test_snapshot_waits_for_writes_in_flight(hub: Broadcaster) -> None:
-    hub.begin_write()
-    assert hub.quiesce(0.05) is False
+def test_snapshots_and_writes_do_not_overlap(hub: Broadcaster) -> None:
+    hub.begin_write(1)
+    assert hub.begin_snapshot(0.05) is False  # gave up waiting (bounded)
+    hub.end_snapshot()
     threading.Timer(0.05, hub.end_write).start()
-    assert hub.quiesce(10) is True
+    assert hub.begin_snapshot(10) is True
+    started = threading.Event()
+    writer = threading.Thread(target=lambda: (hub.begin_write(10), started.set()))
+    writer.start()
+    assert not started.wait(0.1)  # a write waits while the snapshot is read
+    hub.end_snapshot()
+    assert started.wait(10)
+    writer.join(10)
+    hub.end_write()
