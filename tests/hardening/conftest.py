@@ -115,12 +115,12 @@ class RawWs:
         return op, data
 
     def recv_json(self) -> dict[str, Any]:
-        """The next text message that is not a heartbeat."""
+        """The next text message that is neither a heartbeat nor an event (e.g. from start-up)."""
         while True:
             op, data = self.recv_frame()
             assert op == 1, (op, data)
             msg: dict[str, Any] = json.loads(data)
-            if msg["type"] != "heartbeat":
+            if msg["type"] not in ("heartbeat", "event"):
                 return msg
 
     def recv_close(self) -> int | None:

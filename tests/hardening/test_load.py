@@ -23,8 +23,8 @@ RATE = 200           # requests/s, over all API threads
 DURATION_S = 10
 API_THREADS = 8
 WRITE_EVERY = 10     # one request in ten is a device PATCH, which publishes an event
-API_P99_BOUND_MS = 1000   # sanity bounds for a loaded 2-core machine; the figures are the point
-EVENT_P99_BOUND_MS = 2000
+API_P99_BOUND_MS = 2000   # sanity bounds for a loaded 2-core machine, where the Python clients
+EVENT_P99_BOUND_MS = 5000  # share the cores with the daemon; the figures are the point
 
 
 def p(values: list[float], q: float) -> float:
