@@ -30,14 +30,21 @@ def documented(daemon: Daemon) -> list[tuple[str, str]]:
     return [(m.upper(), re.sub(r"\{[^}]+\}", "x", p)) for p, ops in doc["paths"].items() for m in ops]
 
 
-def test_listens_on_loopback_only(live: Daemon) -> None:
-    # the default bind is 127.0.0.1: the daemon's listening socket in /proc/net/tcp
-    listening = []
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        local, state = line.split()[1], line.split()[3]
-        if state == "0A" and int(local.split(":")[1], 16) == live.port:
-            listening.append(local.split(":")[0])
-    assert listening == ["0100007F"]  # 127.0.0.1, little-endian hex
+def test_listens_on_loopback_only(tmp_path: Path) -> None:
+    d = Daemon(tmp_path)
+    del d.env["KEYRX_HOST"]  # the default bind, as deployed
+    d.start()
+    try:
+        listening = []
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            if state == "0A" and int(local.split(":")[1], 16) == d.port:
+                listening.append(local.split(":")[0])
+        ipv6 = [line.split()[1] for line in Path("/proc/net/tcp6").read_text().splitlines()[1:]
+                if line.split()[3] == "0A" and int(line.split()[1].split(":")[1], 16) == d.port]
+    finally:
+        d.stop()
+    assert listening == ["0100007F"] and not ipv6  # 127.0.0.1 (little-endian hex) only
 
 
 def test_host_allow_list_on_every_route(live: Daemon, figure: Callable[[str], None]) -> None:
