@@ -10,7 +10,7 @@ from flask import Flask
 
 import hw
 
-from . import errors, security
+from . import errors, security, ui
 from .bus import blocking_offload
 from .core import KeyRx, build
 from .store import Store
@@ -68,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
     from .api import blueprints
     for bp in blueprints():
         app.register_blueprint(bp)
+    ui.install(app)
 
     @app.before_request
     def _start_once() -> None:

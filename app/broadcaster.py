@@ -77,7 +77,8 @@ class Broadcaster:
     """Owns seq, epoch, the ring and the set of clients."""
 
     def __init__(self, bus: Bus, epoch: str, *, enrich: Enrich, ring_size: int = 4096,
-                 ring_bytes: int = 256 << 20, wait_timeout: float = 2.0) -> None:
+                 ring_bytes: int = 256 << 20, wait_timeout: float = 2.0,
+                 on_key_interest: Callable[[bool], None] | None = None) -> None:
         self.bus = bus
         self.epoch = epoch
         self.head = 0
@@ -89,6 +90,8 @@ class Broadcaster:
         self._wait_timeout = wait_timeout
         self._lock = threading.Lock()  # a gevent lock under gevent; never held across a yield
         self.clients: set[Sink] = set()
+        self._key_clients = 0
+        self._on_key_interest = on_key_interest
         self.last_loss = -1  # cursors at or before it may have missed a lost event
         self.loss_reason = ""
         self.state = "stopped"
@@ -263,17 +266,39 @@ class Broadcaster:
             for entry in chosen:
                 client.offer(entry.frame, replay=True)
             self.clients.add(client)
-            return hello
+            change = self._count_key("key" in client.topics)
+        self._key_interest(change)
+        return hello
 
     def detach(self, client: Sink) -> None:
         """Forget a client."""
         with self._lock:
-            self.clients.discard(client)
+            change = None
+            if client in self.clients:
+                self.clients.discard(client)
+                change = self._count_key(-("key" in client.topics))
+        self._key_interest(change)
 
     def set_topics(self, client: Sink, topics: set[str]) -> None:
         """Change what a client receives from the next event on."""
         with self._lock:
+            change = None
+            if client in self.clients:
+                change = self._count_key(("key" in topics) - ("key" in client.topics))
             client.topics = topics
+        self._key_interest(change)
+
+    def _count_key(self, delta: int) -> bool | None:
+        """Count `key` subscribers; True/False when the first joined / the last left."""
+        before = self._key_clients
+        self._key_clients += delta
+        if (before == 0) != (self._key_clients == 0):
+            return self._key_clients > 0
+        return None
+
+    def _key_interest(self, change: bool | None) -> None:
+        if change is not None and self._on_key_interest is not None:
+            self._on_key_interest(change)
 
     # -- publishing and snapshot consistency --------------------------------------------------
     # A write request publishes after changing the store and returns once its event has a

@@ -21,6 +21,7 @@ from hw import Natives
 
 Item = tuple[str, dict[str, Any], Any]  # (event, data, done: threading.Event | None)
 NATIVE_POLL_S = 0.002  # how often a native publisher re-checks a full bus
+NATIVE_STALL_S = 0.05  # a native publisher stops waiting once the consumer stalls this long
 HIGH_WATER = 0.8
 LOW_WATER = 0.5
 
@@ -121,11 +122,13 @@ class Bus:
 
     Publishing never waits for delivery. On a full bus a publisher waits at most
     `put_timeout` for room, then the event is dropped and counted; the consumer reports
-    drops (`take_losses`) so that the loss reaches clients. Native threads may overshoot
-    the capacity by one each (there is no lock to share with the hub).
+    drops (`take_losses`) so that the loss reaches clients. A native thread (the remap loop)
+    waits only while the consumer makes progress. Native threads may overshoot the capacity
+    by one each (there is no lock to share with the hub).
     """
 
-    def __init__(self, capacity: int = 1000, put_timeout: float = 1.0) -> None:
+    def __init__(self, capacity: int = 1000, put_timeout: float = 1.0,
+                 is_native: Callable[[], bool] | None = None) -> None:
         self.capacity = max(1, capacity)
         self.put_timeout = put_timeout
         self._items: collections.deque[Item] = collections.deque()
@@ -140,6 +143,8 @@ class Bus:
         self._ident = native_ident()
         self._sleep = native_sleep()
         self._hub_thread = self._ident()
+        self._is_native = is_native or (lambda: self._gevent and self._ident() != self._hub_thread)
+        self._stalled_at = -1    # native side: the consumer's count when it was seen stalled
         self._async: Any = None
         if self._gevent:
             import gevent
@@ -152,7 +157,7 @@ class Bus:
 
         `done` (a hub-side `threading.Event`) is set once the consumer has taken it.
         """
-        native = self._gevent and self._ident() != self._hub_thread
+        native = self._is_native()
         if len(self._items) >= self.capacity and not self._wait_for_room(native):
             self._lost.append(event)
             self._wake(native)
@@ -165,11 +170,22 @@ class Bus:
 
     def _wait_for_room(self, native: bool) -> bool:
         deadline = time.monotonic() + self.put_timeout
+        taken, progress = self._taken, time.monotonic()
+        if native and taken == self._stalled_at:
+            return False  # still stalled since the last drop: the remap loop must not wait again
         while len(self._items) >= self.capacity:
-            left = deadline - time.monotonic()
+            now = time.monotonic()
+            left = deadline - now
             if left <= 0:
                 return False
             if native:
+                # the keyboard thread waits only while the consumer drains (a burst), never
+                # for a stalled one: typing must not depend on the event stream
+                if self._taken != taken:
+                    taken, progress = self._taken, now
+                elif now - progress > NATIVE_STALL_S:
+                    self._stalled_at = taken
+                    return False
                 self._sleep(min(NATIVE_POLL_S, left))
             else:
                 self._space.clear()
@@ -178,7 +194,7 @@ class Bus:
         return True
 
     def _wake(self, native: bool) -> None:
-        if native:
+        if native and self._async is not None:
             self._async.send()  # thread-safe; the hub sets _ready
         else:
             self._ready.set()

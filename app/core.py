@@ -27,7 +27,9 @@ class KeyRx:
         self.hw = backend
         self.bus = bus
         self.version = version
-        self.events = Broadcaster(bus, secrets.token_hex(4), enrich=self.enrich, ring_size=ring_size)
+        self.events = Broadcaster(bus, secrets.token_hex(4), enrich=self.enrich, ring_size=ring_size,
+                                  on_key_interest=self._key_interest)
+        self.key_events = False  # the loop publishes keystrokes only while someone listens
         self.started_at = time.monotonic()
         self.started = False
         self._compiled: dict[tuple[str, int], Any] = {}
@@ -69,6 +71,12 @@ class KeyRx:
     def _from_hw(self, event: str, data: dict[str, Any]) -> None:
         # called in the hw thread: hand over and return at once (the hub enriches it)
         self.bus.publish(event, data)
+
+    def _key_interest(self, wanted: bool) -> None:
+        # a client (un)subscribed to `key`: tell the loop whether to publish keystrokes
+        self.key_events = wanted
+        if self.started:
+            self.apply_hw(wait=False)
 
     def enrich(self, event: str, data: dict[str, Any]) -> dict[str, Any]:
         """Complete an hw event in the hub: store new devices, add their stored settings."""
@@ -136,7 +144,8 @@ class KeyRx:
             override = d["profile"]
             devices[d["id"]] = hw.DeviceConfig(enabled=d["enabled"], profile=self.compiled(override),
                                                has_profile=override is not None)
-        return hw.Config(default_profile=self.compiled(self.store.active_profile()), devices=devices)
+        return hw.Config(default_profile=self.compiled(self.store.active_profile()), devices=devices,
+                         key_events=self.key_events)
 
     def apply_hw(self, *, wait: bool = True) -> bool:
         """Hand the loop the current configuration; with `wait`, return once it runs it."""

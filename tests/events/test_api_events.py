@@ -87,3 +87,24 @@ def test_a_broken_event_restarts_the_broadcaster_and_rest_keeps_answering(app: F
     assert r.status_code == 410 and r.get_json()["reason"] == "broadcaster_restarted"
     events = api.get("/api/events?topics=profile").get_json()["events"]
     assert [e["data"]["profile"]["name"] for e in events] == ["after"]
+
+
+def test_key_subscribers_switch_keystroke_events_on_in_the_loop(app: Flask, api: ApiClient) -> None:
+    api.get("/api/status")
+    k = app.extensions["keyrx"]
+    assert k.hw_config().key_events is False
+
+    class Listener:
+        topics = {"key"}
+
+        def offer(self, frame: bytes, replay: bool = False, direct: bool = False) -> bool:
+            return True
+
+        def shutdown(self, code: int, reason: str) -> None:
+            """Nothing to close."""
+
+    listener = Listener()
+    k.events.attach(listener, None, None, 15)
+    assert k.hw_config().key_events is True
+    k.events.detach(listener)
+    assert k.hw_config().key_events is False

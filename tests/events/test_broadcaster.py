@@ -164,3 +164,21 @@ def test_snapshots_and_writes_do_not_overlap(hub: Broadcaster) -> None:
     assert started.wait(10)
     writer.join(10)
     hub.end_write()
+
+
+def test_the_loop_publishes_keystrokes_only_while_someone_listens() -> None:
+    calls: list[bool] = []
+    hub = Broadcaster(Bus(10, 1.0), "e1", enrich=identity, on_key_interest=calls.append)
+    a, b, plain = FakeClient({"key"}), FakeClient({"key", "device"}), FakeClient()
+    hub.attach(plain, None, None, 15)
+    hub.attach(a, None, None, 15)
+    hub.attach(b, None, None, 15)
+    assert calls == [True]
+    hub.set_topics(a, {"device"})
+    hub.detach(plain)
+    assert calls == [True]
+    hub.detach(b)
+    assert calls == [True, False]
+    hub.set_topics(plain, {"key"})  # not attached any more: no effect on the count
+    hub.attach(FakeClient({"device"}), None, None, 15)
+    assert calls == [True, False]

@@ -76,3 +76,34 @@ def test_many_threads_publishing_at_once_lose_and_reorder_nothing() -> None:
     assert all(got[p] == list(range(per)) for p in range(producers))
     assert bus.stats()["published"] == producers * per and bus.stats()["dropped"] == 0
     assert bus.stats()["depth"] == 0
+
+
+def test_the_native_thread_waits_for_a_draining_consumer_but_not_a_stalled_one() -> None:
+    bus = Bus(capacity=2, put_timeout=30, is_native=lambda: True)
+    bus.publish("a", {})
+    bus.publish("b", {})
+    started = time.monotonic()
+    assert bus.publish("c", {}) is False  # nobody drains: dropped after the stall limit
+    assert time.monotonic() - started < 10  # not the 30 s put timeout
+    started = time.monotonic()
+    assert bus.publish("d", {}) is False  # still stalled: dropped at once
+    assert time.monotonic() - started < 0.04
+    assert bus.take_losses() == ["c", "d"]
+
+    stop = threading.Event()
+    got: list[str] = []
+
+    def slow_consumer() -> None:  # takes one event at a time, steadily
+        while not stop.is_set():
+            got.extend(item[0] for item in bus.take(1, timeout=0.01))
+
+    t = threading.Thread(target=slow_consumer)
+    t.start()
+    for i in range(200):
+        assert bus.publish(str(i), {})  # the consumer progresses: no drop
+    deadline = time.monotonic() + 30
+    while len(got) < 202 and time.monotonic() < deadline:
+        stop.wait(0.01)
+    stop.set()
+    t.join(10)
+    assert got == ["a", "b", *map(str, range(200))]
