@@ -49,6 +49,16 @@ def natives() -> Natives:
     )
 
 
+def greenlet_count() -> int:
+    """Live greenlets in this process (0 without gevent); a leak shows here first."""
+    if not gevent_active():
+        return 0
+    import gc
+
+    from greenlet import greenlet  # type: ignore[import-untyped]
+    return sum(1 for obj in gc.get_objects() if isinstance(obj, greenlet) and not obj.dead)
+
+
 def native_ident() -> Callable[[], int]:
     """The OS thread id function (gevent patches `get_ident` to name greenlets)."""
     if not gevent_active():

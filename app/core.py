@@ -9,7 +9,7 @@ from typing import Any
 import hw
 
 from .broadcaster import Broadcaster
-from .bus import Bus, Waiter, natives
+from .bus import Bus, Waiter, greenlet_count, natives
 from .store import NotFound, Store, now_iso
 
 log = logging.getLogger("keyrx")
@@ -178,6 +178,7 @@ class KeyRx:
                         "grabbed": sum(d["grabbed"] for d in devices)},
             "bus": self.bus.stats(),
             "clients": len(self.events.clients),
+            "greenlets": greenlet_count(),
             "events": self.events.status(),
         }
 

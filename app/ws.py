@@ -246,6 +246,8 @@ class Client:
             msg = json.loads(message)
         except ValueError as exc:
             return _error("bad_json", f"not valid JSON: {exc}")
+        except RecursionError:
+            return _error("bad_json", "not valid JSON: nested too deeply")
         if not isinstance(msg, dict) or not isinstance(msg.get("op"), str):
             return _error("bad_message", 'send an object with "op": ping, subscribe or unsubscribe')
         op = msg["op"]

@@ -106,6 +106,8 @@ class StatusSchema(Schema):
     bus = fields.Dict(required=True, metadata={"example": {"depth": 0, "capacity": 1000, "published": 12,
                                                            "dropped": 0}})
     clients = fields.Integer(required=True)
+    greenlets = fields.Integer(required=True, metadata={
+        "description": "live greenlets in the worker (0 outside gevent): connections, writers, the broadcaster"})
     events = fields.Dict(metadata={"description": "the broadcaster: state, restarts, last_error, head_seq, "
                                                   "oldest_seq, ring, slow_disconnects"})
 
@@ -178,7 +180,7 @@ describe("POST", "/api/simulate", "Run a profile on virtual time and return its 
                      "Input: `events` (KeySteps) or `script` (`d:KEY` press, `u:KEY` release, "
                      "`r:KEY` auto-repeat, `t:MS` time passes).")
 describe("GET", "/api/events", "Events after a cursor, from the replay ring", tag=EVENTS,
-         response=EventPageSchema, errors=(410,),
+         response=EventPageSchema, errors=(410, 422),
          query={"since": ("integer", "return events with seq > since"),
                 "limit": ("integer", "at most this many events (default 1000)"),
                 "epoch": ("string", "the epoch `since` belongs to; another epoch answers 410"),
