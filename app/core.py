@@ -163,7 +163,7 @@ class KeyRx:
                       HW_APPLY_TIMEOUT)
         return ok
 
-    def status(self) -> dict[str, Any]:
+    def status(self, *, greenlets: bool = False) -> dict[str, Any]:
         """GET /api/status."""
         seq = self.seq  # before the read: every event up to it is in the state read below
         devices = self.devices()
@@ -178,8 +178,8 @@ class KeyRx:
                         "grabbed": sum(d["grabbed"] for d in devices)},
             "bus": self.bus.stats(),
             "clients": len(self.events.clients),
-            "greenlets": greenlet_count(),
             "events": self.events.status(),
+            **({"greenlets": greenlet_count()} if greenlets else {}),
         }
 
 

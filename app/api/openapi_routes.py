@@ -106,8 +106,9 @@ class StatusSchema(Schema):
     bus = fields.Dict(required=True, metadata={"example": {"depth": 0, "capacity": 1000, "published": 12,
                                                            "dropped": 0}})
     clients = fields.Integer(required=True)
-    greenlets = fields.Integer(required=True, metadata={
-        "description": "live greenlets in the worker (0 outside gevent): connections, writers, the broadcaster"})
+    greenlets = fields.Integer(metadata={
+        "description": "only with ?greenlets=1: live greenlets in the worker (0 outside gevent): "
+                       "connections, writers, the broadcaster"})
     events = fields.Dict(metadata={"description": "the broadcaster: state, restarts, last_error, head_seq, "
                                                   "oldest_seq, ring, slow_disconnects"})
 
@@ -138,7 +139,8 @@ ETAG = {"ETag": 'The revision, as "<revision>"'}
 DEV, PROF, STATUS, EVENTS = "devices", "profiles", "status", "events"
 
 describe("GET", "/api/health", "Liveness (no token needed)", tag=STATUS, response=HealthSchema)
-describe("GET", "/api/status", "Daemon, hardware, devices and bus state", tag=STATUS, response=StatusSchema)
+describe("GET", "/api/status", "Daemon, hardware, devices and bus state", tag=STATUS, response=StatusSchema,
+         query={"greenlets": ("integer", "1: also count live greenlets (walks the heap; for leak checks)")})
 describe("GET", "/api/openapi.json", "This document", tag=STATUS, response={"type": "object"})
 describe("GET", "/api/active-profile", "The active profile's name (null: pass-through)", tag=PROF,
          response=ActiveNameSchema)

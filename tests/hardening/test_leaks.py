@@ -73,7 +73,7 @@ def api_requests(daemon: Daemon, n: int) -> None:
 
 
 def figures(daemon: Daemon, pid: int) -> dict[str, int]:
-    status = daemon.get("/api/status").json()
+    status = daemon.get("/api/status", params={"greenlets": 1}).json()
     return {**proc_figures(pid), "greenlets": status["greenlets"], "clients": status["clients"]}
 
 
