@@ -29,7 +29,7 @@ LOW_WATER = 0.5
 def gevent_active() -> bool:
     """True when gevent has patched threading (we run in a gevent worker)."""
     try:
-        from gevent import monkey  # type: ignore[import-untyped]
+        from gevent import monkey
     except ImportError:
         return False
     return bool(monkey.is_module_patched("threading"))
@@ -39,7 +39,7 @@ def natives() -> Natives:
     """Native-thread primitives for the hw loop, unpatched even under gevent."""
     if not gevent_active():
         return Natives.stdlib()
-    import gevent.select  # type: ignore[import-untyped]  # noqa: F401  (records the original select)
+    import gevent.select  # noqa: F401  (records the original select)
     from gevent import monkey
     return Natives(
         start_thread=monkey.get_original("_thread", "start_new_thread"),
@@ -55,7 +55,7 @@ def greenlet_count() -> int:
         return 0
     import gc
 
-    from greenlet import greenlet  # type: ignore[import-untyped]
+    from greenlet import greenlet
     return sum(1 for obj in gc.get_objects() if isinstance(obj, greenlet) and not obj.dead)
 
 

@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 Offload = Callable[..., Any]
+Change = Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]
 
 SCHEMA_VERSION = 1
 
@@ -180,7 +181,7 @@ class Store:
             return self._get_profile(db, name)
 
     def _update_profile_tx(self, name: str, expect: int | None,
-                       change: Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]) -> tuple[dict[str, Any], dict[str, Any]]:
+                       change: Change) -> tuple[dict[str, Any], dict[str, Any]]:
         """The transaction behind `update_profile`."""
         with self._tx() as db:
             before = self._get_profile(db, name)
@@ -309,7 +310,7 @@ class Store:
         return self._write(self._create_profile_tx, name, body)
 
     def update_profile(self, name: str, expect: int | None,
-                       change: Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]) -> tuple[dict[str, Any], dict[str, Any]]:
+                       change: Change) -> tuple[dict[str, Any], dict[str, Any]]:
         """Apply `change(current) -> (new_name, new_body)` atomically; returns (before, after).
 
         `expect` is the revision the caller saw (If-Match), or None. `change` runs inside the

@@ -19,8 +19,8 @@ import time
 from typing import Any
 
 from flask import Blueprint, current_app, g, request
-from flask_sock import Sock  # type: ignore[import-untyped]
-from simple_websocket import ConnectionClosed  # type: ignore[import-untyped]
+from flask_sock import Sock
+from simple_websocket import ConnectionClosed
 
 from .broadcaster import DEFAULT_TOPICS, TOPICS, Broadcaster, control
 from .bus import gevent_active
@@ -97,7 +97,7 @@ class SafeSocket:
         return len(data)
 
     def _send_gevent(self, data: bytes) -> None:
-        import gevent  # type: ignore[import-untyped]
+        import gevent
         try:
             with gevent.Timeout(self.timeout):
                 self.raw.sendall(data)

@@ -11,10 +11,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect, sync_playwright  # noqa: E402  (after the path setup)
 
-from tests.browser.conftest import ARGS, CHROMIUM
-from tests.e2e.conftest import TOKEN, Daemon
+from tests.browser.conftest import ARGS, CHROMIUM  # noqa: E402
+from tests.e2e.conftest import TOKEN, Daemon  # noqa: E402
 
 CODING = {"name": "coding", "description": "Caps Lock as Esc/Ctrl, Space for a Vim-style arrow layer",
           "layers": {"base": {"capslock": {"tap": "esc", "hold": "leftctrl"},

@@ -7,8 +7,8 @@ url_map, so a route nobody described shows up in `undocumented(app)` (and fails 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify

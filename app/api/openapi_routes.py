@@ -6,8 +6,14 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from .openapi import describe
-from .schemas import (ActiveProfileSchema, DevicePatchSchema, InjectSchema,
-                      ProfileCreateSchema, ProfileSchema, SimulateSchema)
+from .schemas import (
+    ActiveProfileSchema,
+    DevicePatchSchema,
+    InjectSchema,
+    ProfileCreateSchema,
+    ProfileSchema,
+    SimulateSchema,
+)
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object", "required": ["type", "title", "status", "detail"],
@@ -35,7 +41,7 @@ STR = fields.String
 ISO = {"description": "ISO 8601 UTC with milliseconds"}
 
 
-def _cursor() -> dict[str, fields.Field]:
+def _cursor() -> dict[str, fields.Field[Any]]:
     return {"seq": fields.Integer(required=True, metadata={"description": "event position of this snapshot"}),
             "epoch": STR(required=True, metadata={"description": "daemon run id"})}
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import (RAISE, Schema, ValidationError, fields, pre_load, validate,
-                         validates_schema)
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 import hw
 
@@ -53,7 +52,7 @@ class ProfileSchema(Strict):
     def _language(self, data: dict[str, Any], **_: Any) -> None:
         errors = hw.validate_profile(data)
         if errors:
-            raise ValidationError(errors)  # type: ignore[arg-type]
+            raise ValidationError(errors)
 
 
 class ProfileCreateSchema(ProfileSchema):

@@ -111,7 +111,8 @@ def test_console_script_is_a_fast_client(cli: Cli) -> None:
     # client commands neither import gevent nor start a thread
     probe = ("import sys, threading; from app.cli import main; "
              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'gevent'), threading.active_count())")
-    out = subprocess.run([sys.executable, "-c", probe], check=False, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    out = subprocess.run([sys.executable, "-c", probe], check=False, capture_output=True, text=True, cwd=ROOT,
+                         timeout=60)
     assert out.stdout.split() == ["[]", "1"], out
 
 

@@ -139,7 +139,7 @@ def test_kill_during_writes(busy: Daemon, round_: int, figure: Callable[[str], N
     for t in threads:
         t.start()
     try:
-        for e, ledger in zip(enough, ledgers):
+        for e, ledger in zip(enough, ledgers, strict=True):
             assert e.wait(90) or ledger.error, "writers made no progress"
     finally:  # kill -9 while they write
         busy.stop(signal.SIGKILL)
@@ -170,5 +170,6 @@ def test_kill_during_writes(busy: Daemon, round_: int, figure: Callable[[str], N
     in_flight_names = {ledger.pending[0] for ledger in ledgers if ledger.pending}
     assert names - in_flight_names == expected - in_flight_names
     figure(f"round {round_}: {sum(ledger.count for ledger in ledgers)} acknowledged writes "
-           f"(profiles and devices), {checked} keys found as acknowledged after kill -9, {rejected} rejected writes absent, "
+           f"(profiles and devices), {checked} keys found as acknowledged after kill -9, "
+           f"{rejected} rejected writes absent, "
            f"integrity_check {integrity}")

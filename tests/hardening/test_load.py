@@ -128,7 +128,7 @@ def test_500_clients_while_the_api_serves_200_rps(live: Daemon, figure: Callable
     assert not failures, failures[:5]
 
     lost = 0
-    for start, seqs in zip(fleet.starts, fleet.seqs):
+    for start, seqs in zip(fleet.starts, fleet.seqs, strict=True):
         expected = list(range(start + 1, fleet.final + 1))
         lost += len(set(expected) - set(seqs))
         assert seqs == expected, f"client from {start}: {len(seqs)} events, expected {len(expected)}"
