@@ -10,7 +10,8 @@ from flask import Flask
 
 import hw
 
-from . import errors, security
+from . import errors, security, ui
+from .bus import blocking_offload
 from .core import KeyRx, build
 from .store import Store
 
@@ -58,7 +59,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
                          allowed_hosts=app.config["ALLOWED_HOSTS"],
                          allowed_origins=app.config["ALLOWED_ORIGINS"])
 
-    store = Store(data_dir / "keyrx.db")
+    offload, write_lock = blocking_offload()
+    store = Store(data_dir / "keyrx.db", offload=offload, write_lock=write_lock)
     app.extensions["keyrx"] = build(app.config, hw, store, __version__)
     errors.install(app)
     security.install(app, gate)
@@ -66,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
     from .api import blueprints
     for bp in blueprints():
         app.register_blueprint(bp)
+    ui.install(app)
 
     @app.before_request
     def _start_once() -> None:

@@ -51,7 +51,7 @@ class Sink(Protocol):
 
     topics: set[str]
 
-    def offer(self, frame: bytes, replay: bool = False) -> bool: ...
+    def offer(self, frame: bytes, replay: bool = False, direct: bool = False) -> bool: ...
     def shutdown(self, code: int, reason: str) -> None: ...
 
 
@@ -77,7 +77,8 @@ class Broadcaster:
     """Owns seq, epoch, the ring and the set of clients."""
 
     def __init__(self, bus: Bus, epoch: str, *, enrich: Enrich, ring_size: int = 4096,
-                 ring_bytes: int = 256 << 20, wait_timeout: float = 2.0) -> None:
+                 ring_bytes: int = 256 << 20, wait_timeout: float = 2.0,
+                 on_key_interest: Callable[[bool], None] | None = None) -> None:
         self.bus = bus
         self.epoch = epoch
         self.head = 0
@@ -89,6 +90,8 @@ class Broadcaster:
         self._wait_timeout = wait_timeout
         self._lock = threading.Lock()  # a gevent lock under gevent; never held across a yield
         self.clients: set[Sink] = set()
+        self._key_clients = 0
+        self._on_key_interest = on_key_interest
         self.last_loss = -1  # cursors at or before it may have missed a lost event
         self.loss_reason = ""
         self.state = "stopped"
@@ -99,6 +102,7 @@ class Broadcaster:
         self._thread: Any = None
         self._inflight: list[Any] = []
         self._writes = 0
+        self._snapshots = 0
         self._idle = threading.Condition()
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -126,6 +130,17 @@ class Broadcaster:
     @property
     def running(self) -> bool:
         return self._running
+
+    def revive(self) -> None:
+        """Start the loop again if it ended outside its supervisor (a killed greenlet)."""
+        if self._running and self._thread is not None and not self._thread.is_alive():
+            self.restarts += 1
+            self.last_error = "the broadcaster ended unexpectedly"
+            log.error("event broadcaster ended unexpectedly; restarting it")
+            with self._lock:
+                self._lose("broadcaster_restarted")
+            self._running = False
+            self.start()
 
     def _supervise(self) -> None:
         backoff = 0.05
@@ -159,12 +174,16 @@ class Broadcaster:
         while self._running:
             items = self.bus.take(BATCH, timeout=1.0)
             self._inflight = list(items)
+            for i, (event, data, done) in enumerate(items):
+                data = self._enrich(event, data)  # may write to the store (and yield)
+                # a lone event may be written straight to idle clients; a burst is queued
+                # so that each writer sends it in one go
+                with self._lock:
+                    self._emit(event, data, direct=i == len(items) - 1 and not len(self.bus))
+                self._inflight.pop(0)
+                if done is not None:
+                    done.set()
             with self._lock:
-                for item in items:
-                    self._emit(item[0], item[1])
-                    self._inflight.pop(0)
-                    if item[2] is not None:
-                        item[2].set()
                 lost = self.bus.take_losses()
                 if lost:
                     log.error("event bus full (capacity %d): dropped %d event(s): %s; clients "
@@ -177,8 +196,7 @@ class Broadcaster:
                 time.sleep(0)  # let the writers and requests run between batches
 
     # -- the step that never yields ----------------------------------------------------------
-    def _emit(self, event: str, data: dict[str, Any]) -> None:
-        data = self._enrich(event, data)
+    def _emit(self, event: str, data: dict[str, Any], direct: bool = False) -> None:
         seq = self.head + 1
         envelope = {"type": "event", "seq": seq, "epoch": self.epoch, "ts": now_iso(),
                     "event": event, "data": data}
@@ -190,7 +208,7 @@ class Broadcaster:
         while len(self.ring) > self.ring_size or (self._ring_used > self.ring_bytes and len(self.ring) > 1):
             self._ring_used -= len(self.ring.popleft().frame)
         for client in self.clients:
-            if topic in client.topics and not client.offer(frame):
+            if topic in client.topics and not client.offer(frame, direct=direct):
                 self.slow_disconnects += 1
 
     def _lose(self, reason: str) -> None:
@@ -220,10 +238,10 @@ class Broadcaster:
         start = since - self.oldest + 1
         return [self.ring[i] for i in range(start, len(self.ring))]
 
-    def since(self, since: int, epoch: str | None = None) -> list[Entry]:
-        """The events after `since`, all of them, or CursorError."""
+    def since(self, since: int | None, epoch: str | None = None) -> list[Entry]:
+        """The events after `since`, all of them, or CursorError; None: the whole ring."""
         with self._lock:
-            return self._since(since, epoch)
+            return list(self.ring) if since is None else self._since(since, epoch)
 
     def attach(self, client: Sink, since: int | None, epoch: str | None,
                heartbeat_s: float) -> dict[str, Any]:
@@ -248,19 +266,45 @@ class Broadcaster:
             for entry in chosen:
                 client.offer(entry.frame, replay=True)
             self.clients.add(client)
-            return hello
+            change = self._count_key("key" in client.topics)
+        self._key_interest(change)
+        return hello
 
     def detach(self, client: Sink) -> None:
         """Forget a client."""
         with self._lock:
-            self.clients.discard(client)
+            change = None
+            if client in self.clients:
+                self.clients.discard(client)
+                change = self._count_key(-("key" in client.topics))
+        self._key_interest(change)
 
     def set_topics(self, client: Sink, topics: set[str]) -> None:
         """Change what a client receives from the next event on."""
         with self._lock:
+            change = None
+            if client in self.clients:
+                change = self._count_key(("key" in topics) - ("key" in client.topics))
             client.topics = topics
+        self._key_interest(change)
+
+    def _count_key(self, delta: int) -> bool | None:
+        """Count `key` subscribers; True/False when the first joined / the last left."""
+        before = self._key_clients
+        self._key_clients += delta
+        if (before == 0) != (self._key_clients == 0):
+            return self._key_clients > 0
+        return None
+
+    def _key_interest(self, change: bool | None) -> None:
+        if change is not None and self._on_key_interest is not None:
+            self._on_key_interest(change)
 
     # -- publishing and snapshot consistency --------------------------------------------------
+    # A write request publishes after changing the store and returns once its event has a
+    # seq. A snapshot reads the seq, then the state. So that the state holds exactly the
+    # events up to that seq, a snapshot starts once no write is in flight, and writes wait
+    # while a snapshot is being read. Both waits are bounded (QUIESCE_S).
     def publish(self, event: str, data: dict[str, Any]) -> bool:
         """Publish from the hub side; return once the event has its seq (never waits for delivery)."""
         if not self._running:
@@ -272,22 +316,30 @@ class Broadcaster:
             log.warning("event %s did not get its seq within %.1f s", event, self._wait_timeout)
         return True
 
-    def begin_write(self) -> None:
-        """A request that may change state (and publish) has started."""
+    def begin_write(self, timeout: float) -> None:
+        """A request that may change state (and publish) starts, once no snapshot is read."""
         with self._idle:
+            self._idle.wait_for(lambda: self._snapshots == 0, timeout)
             self._writes += 1
 
     def end_write(self) -> None:
         """That request has finished; its events have their seq."""
         with self._idle:
             self._writes -= 1
-            if self._writes == 0:
-                self._idle.notify_all()
+            self._idle.notify_all()
 
-    def quiesce(self, timeout: float) -> bool:
-        """Wait until no write is in flight, so a snapshot and `head` agree."""
+    def begin_snapshot(self, timeout: float) -> bool:
+        """A snapshot read starts once no write is in flight; False if it waited in vain."""
         with self._idle:
-            return self._idle.wait_for(lambda: self._writes == 0, timeout)
+            quiet = self._idle.wait_for(lambda: self._writes == 0, timeout)
+            self._snapshots += 1
+            return quiet
+
+    def end_snapshot(self) -> None:
+        """That snapshot has been read."""
+        with self._idle:
+            self._snapshots -= 1
+            self._idle.notify_all()
 
     def status(self) -> dict[str, Any]:
         """The broadcaster's part of /api/status."""

@@ -21,6 +21,7 @@ from hw import Natives
 
 Item = tuple[str, dict[str, Any], Any]  # (event, data, done: threading.Event | None)
 NATIVE_POLL_S = 0.002  # how often a native publisher re-checks a full bus
+NATIVE_STALL_S = 0.05  # a native publisher stops waiting once the consumer stalls this long
 HIGH_WATER = 0.8
 LOW_WATER = 0.5
 
@@ -28,7 +29,7 @@ LOW_WATER = 0.5
 def gevent_active() -> bool:
     """True when gevent has patched threading (we run in a gevent worker)."""
     try:
-        from gevent import monkey  # type: ignore[import-untyped]
+        from gevent import monkey
     except ImportError:
         return False
     return bool(monkey.is_module_patched("threading"))
@@ -38,7 +39,7 @@ def natives() -> Natives:
     """Native-thread primitives for the hw loop, unpatched even under gevent."""
     if not gevent_active():
         return Natives.stdlib()
-    import gevent.select  # type: ignore[import-untyped]  # noqa: F401  (records the original select)
+    import gevent.select  # noqa: F401  (records the original select)
     from gevent import monkey
     return Natives(
         start_thread=monkey.get_original("_thread", "start_new_thread"),
@@ -46,6 +47,16 @@ def natives() -> Natives:
         simple_queue=monkey.get_original("queue", "SimpleQueue"),
         select=monkey.get_original("select", "select"),
     )
+
+
+def greenlet_count() -> int:
+    """Live greenlets in this process (0 without gevent); a leak shows here first."""
+    if not gevent_active():
+        return 0
+    import gc
+
+    from greenlet import greenlet
+    return sum(1 for obj in gc.get_objects() if isinstance(obj, greenlet) and not obj.dead)
 
 
 def native_ident() -> Callable[[], int]:
@@ -111,11 +122,13 @@ class Bus:
 
     Publishing never waits for delivery. On a full bus a publisher waits at most
     `put_timeout` for room, then the event is dropped and counted; the consumer reports
-    drops (`take_losses`) so that the loss reaches clients. Native threads may overshoot
-    the capacity by one each (there is no lock to share with the hub).
+    drops (`take_losses`) so that the loss reaches clients. A native thread (the remap loop)
+    waits only while the consumer makes progress. Native threads may overshoot the capacity
+    by one each (there is no lock to share with the hub).
     """
 
-    def __init__(self, capacity: int = 1000, put_timeout: float = 1.0) -> None:
+    def __init__(self, capacity: int = 1000, put_timeout: float = 1.0,
+                 is_native: Callable[[], bool] | None = None) -> None:
         self.capacity = max(1, capacity)
         self.put_timeout = put_timeout
         self._items: collections.deque[Item] = collections.deque()
@@ -130,6 +143,8 @@ class Bus:
         self._ident = native_ident()
         self._sleep = native_sleep()
         self._hub_thread = self._ident()
+        self._is_native = is_native or (lambda: self._gevent and self._ident() != self._hub_thread)
+        self._stalled_at = -1    # native side: the consumer's count when it was seen stalled
         self._async: Any = None
         if self._gevent:
             import gevent
@@ -142,7 +157,7 @@ class Bus:
 
         `done` (a hub-side `threading.Event`) is set once the consumer has taken it.
         """
-        native = self._gevent and self._ident() != self._hub_thread
+        native = self._is_native()
         if len(self._items) >= self.capacity and not self._wait_for_room(native):
             self._lost.append(event)
             self._wake(native)
@@ -155,11 +170,22 @@ class Bus:
 
     def _wait_for_room(self, native: bool) -> bool:
         deadline = time.monotonic() + self.put_timeout
+        taken, progress = self._taken, time.monotonic()
+        if native and taken == self._stalled_at:
+            return False  # still stalled since the last drop: the remap loop must not wait again
         while len(self._items) >= self.capacity:
-            left = deadline - time.monotonic()
+            now = time.monotonic()
+            left = deadline - now
             if left <= 0:
                 return False
             if native:
+                # the keyboard thread waits only while the consumer drains (a burst), never
+                # for a stalled one: typing must not depend on the event stream
+                if self._taken != taken:
+                    taken, progress = self._taken, now
+                elif now - progress > NATIVE_STALL_S:
+                    self._stalled_at = taken
+                    return False
                 self._sleep(min(NATIVE_POLL_S, left))
             else:
                 self._space.clear()
@@ -168,7 +194,7 @@ class Bus:
         return True
 
     def _wake(self, native: bool) -> None:
-        if native:
+        if native and self._async is not None:
             self._async.send()  # thread-safe; the hub sets _ready
         else:
             self._ready.set()
@@ -206,6 +232,9 @@ class Bus:
             return True
         return False
 
+    def __len__(self) -> int:
+        return len(self._items)
+
     def wake(self) -> None:
         """Wake the consumer (e.g. to stop it)."""
         self._ready.set()
@@ -223,3 +252,16 @@ class Bus:
         return {"depth": depth, "capacity": self.capacity,
                 "published": self._taken + depth,
                 "dropped": self._lost_taken + len(self._lost)}
+
+
+def blocking_offload() -> tuple[Callable[..., Any] | None, Any]:
+    """Where blocking work (SQLite commits) runs, and the native lock that serialises it.
+
+    Under gevent: the hub's threadpool (real threads), so an fsync never stalls the hub.
+    Without gevent: inline, with an ordinary lock.
+    """
+    if not gevent_active():
+        return None, None
+    import gevent
+    from gevent import monkey
+    return gevent.get_hub().threadpool.apply, monkey.get_original("_thread", "allocate_lock")()

@@ -9,7 +9,7 @@ from typing import Any
 import hw
 
 from .broadcaster import Broadcaster
-from .bus import Bus, Waiter, natives
+from .bus import Bus, Waiter, greenlet_count, natives
 from .store import NotFound, Store, now_iso
 
 log = logging.getLogger("keyrx")
@@ -27,15 +27,19 @@ class KeyRx:
         self.hw = backend
         self.bus = bus
         self.version = version
-        self.events = Broadcaster(bus, secrets.token_hex(4), enrich=self.enrich, ring_size=ring_size)
+        self.events = Broadcaster(bus, secrets.token_hex(4), enrich=self.enrich, ring_size=ring_size,
+                                  on_key_interest=self._key_interest)
+        self.key_events = False  # the loop publishes keystrokes only while someone listens
         self.started_at = time.monotonic()
         self.started = False
         self._compiled: dict[tuple[str, int], Any] = {}
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> None:
-        """Start the broadcaster and the hw thread (once per process)."""
+        """Start the broadcaster and the hw thread (once per process; later calls only
+        revive a broadcaster that died)."""
         if self.started:
+            self.events.revive()
             return
         self.started = True
         self.events.start()
@@ -67,6 +71,12 @@ class KeyRx:
     def _from_hw(self, event: str, data: dict[str, Any]) -> None:
         # called in the hw thread: hand over and return at once (the hub enriches it)
         self.bus.publish(event, data)
+
+    def _key_interest(self, wanted: bool) -> None:
+        # a client (un)subscribed to `key`: tell the loop whether to publish keystrokes
+        self.key_events = wanted
+        if self.started:
+            self.apply_hw(wait=False)
 
     def enrich(self, event: str, data: dict[str, Any]) -> dict[str, Any]:
         """Complete an hw event in the hub: store new devices, add their stored settings."""
@@ -134,7 +144,8 @@ class KeyRx:
             override = d["profile"]
             devices[d["id"]] = hw.DeviceConfig(enabled=d["enabled"], profile=self.compiled(override),
                                                has_profile=override is not None)
-        return hw.Config(default_profile=self.compiled(self.store.active_profile()), devices=devices)
+        return hw.Config(default_profile=self.compiled(self.store.active_profile()), devices=devices,
+                         key_events=self.key_events)
 
     def apply_hw(self, *, wait: bool = True) -> bool:
         """Hand the loop the current configuration; with `wait`, return once it runs it."""
@@ -152,13 +163,14 @@ class KeyRx:
                       HW_APPLY_TIMEOUT)
         return ok
 
-    def status(self) -> dict[str, Any]:
+    def status(self, *, greenlets: bool = False) -> dict[str, Any]:
         """GET /api/status."""
+        seq = self.seq  # before the read: every event up to it is in the state read below
         devices = self.devices()
         return {
             "version": self.version,
             "uptime_s": round(time.monotonic() - self.started_at, 3),
-            "epoch": self.epoch, "seq": self.seq,
+            "epoch": self.epoch, "seq": seq,
             "active_profile": self.store.active_profile(),
             "hw": self.hw.state().as_dict(),
             "devices": {"known": len(devices),
@@ -167,6 +179,7 @@ class KeyRx:
             "bus": self.bus.stats(),
             "clients": len(self.events.clients),
             "events": self.events.status(),
+            **({"greenlets": greenlet_count()} if greenlets else {}),
         }
 
 

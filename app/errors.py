@@ -85,6 +85,11 @@ def install(app: Flask) -> None:
         errors = flatten(exc.messages)
         return problem(422, _validation_detail(errors), title="Validation failed", errors=errors)
 
+    @app.errorhandler(hw.ScriptError)
+    def _script(exc: hw.ScriptError) -> Response:
+        return problem(422, _validation_detail(exc.errors), title="Validation failed",
+                       errors=exc.errors)
+
     @app.errorhandler(hw.UnknownDevice)
     def _unknown_device(exc: hw.UnknownDevice) -> Response:
         return problem(404, f"no device with id '{exc}'")

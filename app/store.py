@@ -7,7 +7,11 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, TypeVar
+
+T = TypeVar("T")
+Offload = Callable[..., Any]
+Change = Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]
 
 SCHEMA_VERSION = 1
 
@@ -68,35 +72,53 @@ class StaleRevision(Exception):
         self.current = current
 
 
-class Store:
-    """One SQLite database in WAL mode; every write is one committed transaction."""
+def _connect(path: str) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")  # a 2xx must survive power loss too
+    return db
 
-    def __init__(self, path: Path | str) -> None:
+
+class Store:
+    """One SQLite database in WAL mode; every write is one committed transaction.
+
+    Writes (and their fsync, up to tens of ms) run through `offload`: under gevent the
+    server passes its threadpool, so a commit never stalls the hub. Reads use their own
+    connection; WAL readers don't wait for the writer.
+    """
+
+    def __init__(self, path: Path | str, offload: Offload | None = None,
+                 write_lock: Any = None) -> None:
         self.path = str(path)
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                   timeout=10.0)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")  # a 2xx must survive power loss too
-        self._db.execute("PRAGMA foreign_keys=ON")
+        self._offload: Offload = offload or (lambda fn, args=(), kwargs=None: fn(*args, **(kwargs or {})))
+        self._wdb = _connect(self.path)
+        self._wlock = write_lock or threading.RLock()  # native when writes run in real threads
+        self._db = _connect(self.path)
         self._lock = threading.RLock()
-        self._migrate()
+        self._write(self._migrate)
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connections."""
+        with self._wlock:
+            self._wdb.close()
         with self._lock:
             self._db.close()
 
+    def _write(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a writing function where it can block (see the class docstring)."""
+        return self._offload(fn, args)  # type: ignore[no-any-return]
+
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+        with self._wlock:
+            self._wdb.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
+                yield self._wdb
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._wdb.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            self._wdb.execute("COMMIT")
 
     def _migrate(self) -> None:
         with self._tx() as db:
@@ -144,8 +166,8 @@ class Store:
             raise NotFound(name)
         return self._profile(row, self._active(db))
 
-    def create_profile(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Insert a new profile; Conflict if the name is taken."""
+    def _create_profile_tx(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The transaction behind `create_profile`."""
         ts = now_iso()
         with self._tx() as db:
             try:
@@ -158,13 +180,9 @@ class Store:
                 raise Conflict(f"a profile named '{name}' exists already") from None
             return self._get_profile(db, name)
 
-    def update_profile(self, name: str, expect: int | None,
-                       change: Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Apply `change(current) -> (new_name, new_body)` atomically; returns (before, after).
-
-        `expect` is the revision the caller saw (If-Match), or None. `change` runs inside the
-        transaction, so two writers never lose each other's update.
-        """
+    def _update_profile_tx(self, name: str, expect: int | None,
+                       change: Change) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The transaction behind `update_profile`."""
         with self._tx() as db:
             before = self._get_profile(db, name)
             if expect is not None and expect != before["revision"]:
@@ -185,8 +203,8 @@ class Store:
                     self._set_active(db, new_name)
             return before, self._get_profile(db, new_name)
 
-    def delete_profile(self, name: str, expect: int | None) -> None:
-        """Delete a profile; Conflict while it is active or used by a device."""
+    def _delete_profile_tx(self, name: str, expect: int | None) -> None:
+        """The transaction behind `delete_profile`."""
         with self._tx() as db:
             current = self._get_profile(db, name)
             if expect is not None and expect != current["revision"]:
@@ -215,8 +233,8 @@ class Store:
         with self._lock:
             return self._active(self._db)
 
-    def set_active_profile(self, name: str | None) -> str | None:
-        """Make `name` active (None: pass-through); returns the previous one."""
+    def _set_active_profile_tx(self, name: str | None) -> str | None:
+        """The transaction behind `set_active_profile`."""
         with self._tx() as db:
             if name is not None:
                 self._get_profile(db, name)
@@ -244,8 +262,8 @@ class Store:
             raise NotFound(device_id)
         return self._device(row)
 
-    def saw_devices(self, infos: list[dict[str, Any]]) -> None:
-        """Record devices the hardware reports (new ones enabled), refreshing name/path/last_seen."""
+    def _saw_devices_tx(self, infos: list[dict[str, Any]]) -> None:
+        """The transaction behind `saw_devices`."""
         if not infos:
             return
         ts = now_iso()
@@ -258,9 +276,9 @@ class Store:
                     " last_seen = excluded.last_seen",
                     (info["id"], *(info.get(k, "") for k in DEVICE_INFO), ts))
 
-    def update_device(self, device_id: str, expect: int | None,
+    def _update_device_tx(self, device_id: str, expect: int | None,
                       changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Change label/enabled/profile; returns (before, after). Unknown profile → NotFound."""
+        """The transaction behind `update_device`."""
         with self._tx() as db:
             row = db.execute("SELECT * FROM devices WHERE id = ?", (device_id,)).fetchone()
             if row is None:
@@ -276,8 +294,8 @@ class Store:
             after = self._device(db.execute("SELECT * FROM devices WHERE id = ?", (device_id,)).fetchone())
             return before, after
 
-    def forget_device(self, device_id: str, expect: int | None) -> None:
-        """Remove a device's record."""
+    def _forget_device_tx(self, device_id: str, expect: int | None) -> None:
+        """The transaction behind `forget_device`."""
         with self._tx() as db:
             row = db.execute("SELECT revision FROM devices WHERE id = ?", (device_id,)).fetchone()
             if row is None:
@@ -285,3 +303,39 @@ class Store:
             if expect is not None and expect != row[0]:
                 raise StaleRevision(row[0])
             db.execute("DELETE FROM devices WHERE id = ?", (device_id,))
+
+    # -- writes, each one transaction, run through `offload` -------------------------------
+    def create_profile(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Insert a new profile; Conflict if the name is taken."""
+        return self._write(self._create_profile_tx, name, body)
+
+    def update_profile(self, name: str, expect: int | None,
+                       change: Change) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Apply `change(current) -> (new_name, new_body)` atomically; returns (before, after).
+
+        `expect` is the revision the caller saw (If-Match), or None. `change` runs inside the
+        transaction, so two writers never lose each other's update.
+        """
+        return self._write(self._update_profile_tx, name, expect, change)
+
+    def delete_profile(self, name: str, expect: int | None) -> None:
+        """Delete a profile; Conflict while it is active or used by a device."""
+        self._write(self._delete_profile_tx, name, expect)
+
+    def set_active_profile(self, name: str | None) -> str | None:
+        """Make `name` active (None: pass-through); returns the previous one."""
+        return self._write(self._set_active_profile_tx, name)
+
+    def saw_devices(self, infos: list[dict[str, Any]]) -> None:
+        """Record devices the hardware reports (new ones enabled), refreshing name/path/last_seen."""
+        if infos:
+            self._write(self._saw_devices_tx, infos)
+
+    def update_device(self, device_id: str, expect: int | None,
+                      changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Change label/enabled/profile; returns (before, after). Unknown profile → NotFound."""
+        return self._write(self._update_device_tx, device_id, expect, changes)
+
+    def forget_device(self, device_id: str, expect: int | None) -> None:
+        """Remove a device's record."""
+        self._write(self._forget_device_tx, device_id, expect)

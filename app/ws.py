@@ -19,8 +19,8 @@ import time
 from typing import Any
 
 from flask import Blueprint, current_app, g, request
-from flask_sock import Sock  # type: ignore[import-untyped]
-from simple_websocket import ConnectionClosed  # type: ignore[import-untyped]
+from flask_sock import Sock
+from simple_websocket import ConnectionClosed
 
 from .broadcaster import DEFAULT_TOPICS, TOPICS, Broadcaster, control
 from .bus import gevent_active
@@ -47,14 +47,47 @@ class SafeSocket:
         self.timeout = timeout
         self._lock = threading.Lock()
         self._gevent = gevent_active()
+        self._pending = b""  # the unsent tail of a frame that try_send started
+        # under gevent the real, non-blocking socket inside gevent's lets the broadcaster
+        # write without a greenlet switch (see try_send)
+        self._direct = getattr(raw, "_sock", None) if self._gevent else None
+        try:  # events are small and must leave at once, not wait for an ACK (Nagle)
+            raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass  # not TCP (a Unix socket): nothing to tune
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.raw, name)
+
+    @property
+    def pending(self) -> bool:
+        """Part of a frame is still to be written (by the next `send`)."""
+        return bool(self._pending)
+
+    def try_send(self, data: bytes) -> bool:
+        """Write now without blocking if nothing else is in flight; False: queue it instead.
+
+        A partial write keeps the rest as pending: every later `send` writes it first, so no
+        other frame can land inside this one.
+        """
+        if self._direct is None or self._pending or not self._lock.acquire(blocking=False):
+            return False
+        try:
+            n = self._direct.send(data)
+        except OSError:  # full (BlockingIOError) or broken: the writer takes over
+            return False
+        finally:
+            self._lock.release()
+        if n < len(data):
+            self._pending = data[n:]
+        return True
 
     def send(self, data: bytes) -> int:
         if not self._lock.acquire(timeout=self.timeout):
             raise WriteTimeout("another write is stuck")
         try:
+            if self._pending:
+                data, self._pending = self._pending + data, b""
             if self._gevent:
                 self._send_gevent(data)
             else:
@@ -64,7 +97,7 @@ class SafeSocket:
         return len(data)
 
     def _send_gevent(self, data: bytes) -> None:
-        import gevent  # type: ignore[import-untyped]
+        import gevent
         try:
             with gevent.Timeout(self.timeout):
                 self.raw.sendall(data)
@@ -103,18 +136,25 @@ class Client:
         self.hub = hub
         self.heartbeat_s = float(config["HEARTBEAT_S"])
         self.heartbeat_shown = config["HEARTBEAT_S"]
-        self.limit = int(config["CLIENT_QUEUE"])
-        self.max_bytes = int(config["CLIENT_QUEUE_BYTES"])
+        self.base = (int(config["CLIENT_QUEUE"]), int(config["CLIENT_QUEUE_BYTES"]))
+        self.limit, self.max_bytes = self.base  # raised while a replay is queued
         self.frames: collections.deque[bytes] = collections.deque()
         self.queued = 0
         self.wake = threading.Event()
         self.slow = False
+        self.writing = False
         self.closing: tuple[int, str] | None = None
         self.last_sent = time.monotonic()
 
-    def offer(self, frame: bytes, replay: bool = False) -> bool:
-        """Queue a frame without blocking; False when this made the client too slow."""
+    def offer(self, frame: bytes, replay: bool = False, direct: bool = False) -> bool:
+        """Queue a frame without blocking (`direct`: write it now if idle); False when this
+        made the client too slow."""
         if self.slow or self.closing:
+            return True
+        if direct and not (self.frames or self.writing) and self.sock.try_send(frame):
+            self.last_sent = time.monotonic()
+            if self.sock.pending:
+                self.wake.set()  # the writer finishes the frame
             return True
         if replay:  # a replay is bounded by the ring, and always sent in full
             self.limit += 1
@@ -123,6 +163,8 @@ class Client:
             self.slow = True
             self.frames.clear()
             self.queued = 0
+            if self.writing:  # stuck mid-frame: no close frame can follow, cut it now
+                self.sock.abort()
             self.wake.set()
             return False
         self.frames.append(frame)
@@ -147,7 +189,7 @@ class Client:
                 if self.closing:
                     self._close(*self.closing)
                     return
-                if not self.frames:
+                if not self.frames and not self.sock.pending:
                     left = self.heartbeat_s - (time.monotonic() - self.last_sent)
                     if left > 0:
                         self.wake.wait(left)
@@ -155,21 +197,32 @@ class Client:
                     self.frames.append(control({"type": "heartbeat", "epoch": self.hub.epoch,
                                                 "head_seq": self.hub.head, "ts": now_iso()}))
                 self._write(self._batch())
+        except WriteTimeout as exc:
+            self.hub.slow_disconnects += 1
+            log.warning("dropped a WebSocket client: %s", exc)
+            self.sock.abort()
         except OSError as exc:
-            log.info("WebSocket client dropped: %s", exc)
+            log.info("WebSocket client gone: %s", exc)
             self.sock.abort()
 
     def _batch(self) -> bytes:
+        """The next frames to write, joined (empty: only a pending tail to finish)."""
         out, size = [], 0
         while self.frames and size < BATCH_BYTES:
             frame = self.frames.popleft()
             out.append(frame)
             size += len(frame)
         self.queued -= size
+        self.limit = max(self.base[0], self.limit - len(out))
+        self.max_bytes = max(self.base[1], self.max_bytes - size)
         return out[0] if len(out) == 1 else b"".join(out)
 
     def _write(self, data: bytes) -> None:
-        self.sock.send(data)
+        self.writing = True
+        try:
+            self.sock.send(data)
+        finally:
+            self.writing = False
         self.last_sent = time.monotonic()
 
     def _close(self, code: int, reason: str) -> None:
@@ -184,7 +237,7 @@ class Client:
         while self.closing is None and not self.slow:
             message = self.ws.receive(timeout=self.heartbeat_s)
             if message is not None:
-                self.offer(control(self._handle(message)))
+                self.offer(control(self._handle(message)), direct=True)
 
     def _handle(self, message: str | bytes) -> dict[str, Any]:
         if isinstance(message, bytes):
@@ -193,6 +246,8 @@ class Client:
             msg = json.loads(message)
         except ValueError as exc:
             return _error("bad_json", f"not valid JSON: {exc}")
+        except RecursionError:
+            return _error("bad_json", "not valid JSON: nested too deeply")
         if not isinstance(msg, dict) or not isinstance(msg.get("op"), str):
             return _error("bad_message", 'send an object with "op": ping, subscribe or unsubscribe')
         op = msg["op"]

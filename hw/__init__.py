@@ -7,24 +7,15 @@ with a `publish` callable, hands it the whole configuration with `apply` and ask
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Callable
 
 from .keys import code_of, is_key, name_of
 from .keys import suggest as suggest_key
 from .loop import GRAB_WAIT_MS, Loop, Provider
 from .profile import ProfileError, compile_profile, validate_profile
-from .types import (
-    Config,
-    DeviceConfig,
-    DeviceInfo,
-    HwError,
-    HwState,
-    Natives,
-    NotSupported,
-    Publish,
-    UnknownDevice,
-)
+from .simulate import ScriptError, parse_events, parse_script, simulate
+from .types import (Config, DeviceConfig, DeviceInfo, HwError, HwState, Natives, NotSupported,
+                    Publish, UnknownDevice)
 from .unavailable import UnavailableProvider
 from .virtual import VirtualProvider
 
@@ -74,6 +65,6 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
 
 
 __all__ = ["BACKENDS", "Config", "DeviceConfig", "DeviceInfo", "HwError", "HwState", "Loop",
-           "Natives", "NotSupported", "ProfileError", "Publish", "UnknownDevice", "code_of",
-           "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of", "suggest_key",
-           "validate_profile"]
+           "Natives", "NotSupported", "ProfileError", "Publish", "ScriptError", "UnknownDevice",
+           "code_of", "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
+           "parse_events", "parse_script", "simulate", "suggest_key", "validate_profile"]

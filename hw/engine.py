@@ -23,6 +23,7 @@ from .actions import (
 
 Out = list[tuple[int, int]]
 INF = float("inf")
+MAX_WAITING = 1024  # input events held behind an undecided key or a running macro
 
 
 class _Shot:
@@ -108,6 +109,9 @@ class Engine:
                 self._advance(now_ms, out)
             if self._pending is not None:
                 self._queue.append((code, value, now_ms))
+                if len(self._queue) > MAX_WAITING:
+                    # Bound the memory and the replay: decide now, as if the time were up.
+                    self._pending.deadline = -INF
                 self._run(now_ms, out)
                 return out
         if value == 1 and code not in self._combos and code not in self._down and \

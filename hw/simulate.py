@@ -117,30 +117,49 @@ def _ms(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(value, 3)
 
 
-def simulate(profile: CompiledProfile | None, steps: Sequence[Step]) -> list[dict[str, Any]]:
-    """The output `[{"key", "action", "at_ms"}]`, each at the virtual time it was emitted."""
-    engine = Engine(profile)
-    result: list[dict[str, Any]] = []
-    timers = 0
+class Simulation:
+    """An engine on virtual time that records each output with the time it fired."""
 
-    def emit(out: list[tuple[int, int]], at: float) -> None:
-        result.extend({"key": keys.name_of(c), "action": ACTIONS[v], "at_ms": _ms(at)}
-                      for c, v in out)
+    def __init__(self, profile: CompiledProfile | None) -> None:
+        self.engine = Engine(profile)
+        self.output: list[dict[str, Any]] = []
+        self._timers = 0
 
-    def run_timers(until: float) -> None:
-        nonlocal timers
-        while timers < MAX_TIMERS:
-            deadline = engine.next_deadline()
+    def _emit(self, out: list[tuple[int, int]], at: float) -> None:
+        self.output.extend({"key": keys.name_of(c), "action": ACTIONS[v], "at_ms": _ms(at)}
+                           for c, v in out)
+
+    def run_timers(self, until: float) -> None:
+        """Fire the engine's timers up to `until`, deadline by deadline (bounded)."""
+        while self._timers < MAX_TIMERS:
+            deadline = self.engine.next_deadline()
             if deadline is None or deadline > until:
                 return
-            timers += 1
-            emit(engine.advance(deadline), deadline)
+            self._timers += 1
+            self._emit(self.engine.advance(deadline), deadline)
 
+    def step(self, step: Step) -> None:
+        """Feed one input event at its time, after the timers due before it."""
+        self.run_timers(step.at_ms)
+        self._emit(self.engine.feed(step.code, step.value, step.at_ms), step.at_ms)
+
+    def set_profile(self, profile: CompiledProfile | None, at_ms: float) -> None:
+        """Switch profiles at `at_ms`, as the live loop does."""
+        self.run_timers(at_ms)
+        self._emit(self.engine.set_profile(profile, at_ms), at_ms)
+
+    def finish(self) -> list[dict[str, Any]]:
+        """Run the remaining timers out so that pending things resolve; the whole output."""
+        self.run_timers(math.inf)
+        return self.output
+
+
+def simulate(profile: CompiledProfile | None, steps: Sequence[Step]) -> list[dict[str, Any]]:
+    """The output `[{"key", "action", "at_ms"}]`, each at the virtual time it was emitted."""
+    sim = Simulation(profile)
     for step in steps:
-        run_timers(step.at_ms)
-        emit(engine.feed(step.code, step.value, step.at_ms), step.at_ms)
-    run_timers(math.inf)
-    return result
+        sim.step(step)
+    return sim.finish()
 
 
 def format_output(output: Sequence[Mapping[str, Any]], *, times: bool = False) -> str:

@@ -1,8 +1,9 @@
 """Shared fixtures: an app on the virtual backend with a temp data dir, and its client."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -65,3 +66,29 @@ def api(app: Flask) -> ApiClient:
 
 CAPS = {"layers": {"base": {"capslock": {"tap": "esc", "hold": "leftctrl"}},
                    "nav": {"h": "left", "j": "down"}}}
+
+
+FIGURES: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def figures() -> list[str]:
+    """Every figure measured in this run, printed at its end (for module-scoped reports)."""
+    return FIGURES
+
+
+@pytest.fixture
+def figure(request: pytest.FixtureRequest, figures: list[str]) -> Callable[[str], None]:
+    """Record a measured figure (hardening, load); all are printed at the end of the run."""
+    def record(text: str) -> None:
+        line = f"{request.node.name}: {text}"
+        figures.append(line)
+        print(line)
+    return record
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if FIGURES:
+        terminalreporter.section("KeyRx measured figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)

@@ -79,7 +79,7 @@ def test_concurrent_patches_lose_nothing(store: Store) -> None:
                     layers = {"base": {**cur["layers"]["base"], key: "a"}}
                     return "a", {**BODY, "layers": layers}
                 store.update_profile("a", None, add)
-        except BaseException as exc:  # reported below
+        except Exception as exc:  # noqa: BLE001  (re-raised by the assertion below)
             errors.append(exc)
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]

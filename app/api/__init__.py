@@ -31,6 +31,8 @@ def json_body(*, patch: bool = False) -> Any:
         raise ApiError(400, "the body is not UTF-8") from None
     except ValueError as exc:
         raise ApiError(400, f"the body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ApiError(400, "the body is not valid JSON: nested too deeply") from None
 
 
 def load(schema: Schema, data: Any) -> Any:
@@ -70,5 +72,5 @@ def precondition_failed(current: int) -> ApiError:
 def blueprints() -> list[Blueprint]:
     """Every /api blueprint."""
     from .. import ws
-    from . import devices, events, profiles, status
-    return [status.bp, devices.bp, profiles.bp, events.bp, ws.bp]
+    from . import devices, events, openapi, profiles, simulate, status
+    return [status.bp, devices.bp, profiles.bp, simulate.bp, events.bp, ws.bp, openapi.bp]

@@ -20,7 +20,8 @@ def _missing(device_id: str) -> ApiError:
 @bp.get("")
 def list_devices() -> Response:
     k = keyrx()
-    return jsonify({"devices": k.devices(), "seq": k.seq, "epoch": k.epoch})
+    seq = k.seq  # before the read: every event up to it is in the state read below
+    return jsonify({"devices": k.devices(), "seq": seq, "epoch": k.epoch})
 
 
 @bp.get("/<device_id>")

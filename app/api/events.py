@@ -3,8 +3,8 @@
 A collection GET returns `seq`: the snapshot reflects exactly the events up to it. A write
 publishes after it has changed the store, and `publish` returns once the event has its seq;
 so while a write request is in flight a snapshot could show its change without its seq.
-Snapshot GETs therefore wait (briefly, bounded) until no write is in flight, then read
-state and seq without yielding.
+Snapshot GETs therefore start once no write is in flight and new writes wait until the
+snapshot is read (see Broadcaster.begin_snapshot); the handlers read seq before the state.
 """
 from __future__ import annotations
 
@@ -27,16 +27,19 @@ def _track_writes() -> None:
     if "keyrx" not in current_app.extensions or not request.path.startswith("/api/"):
         return
     if request.method in WRITES:
-        keyrx().events.begin_write()
+        keyrx().events.begin_write(QUIESCE_S)
         g.keyrx_write = True
     elif request.endpoint in SNAPSHOTS:
-        keyrx().events.quiesce(QUIESCE_S)
+        keyrx().events.begin_snapshot(QUIESCE_S)
+        g.keyrx_snapshot = True
 
 
 @bp.teardown_app_request
 def _end_write(exc: BaseException | None) -> None:
     if g.pop("keyrx_write", False):
         keyrx().events.end_write()
+    if g.pop("keyrx_snapshot", False):
+        keyrx().events.end_snapshot()
 
 
 def _int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
@@ -66,9 +69,9 @@ def events() -> Response:
         if unknown:
             raise ApiError(422, f"unknown topic(s) {', '.join(unknown)}", title="Validation failed",
                            errors={"topics": [f"unknown: {', '.join(unknown)}; known: {', '.join(TOPICS)}"]})
-    since = _int_arg("since", max(hub.oldest - 1, 0), 0)
+    since = _int_arg("since", -1, 0)
     try:
-        entries = hub.since(since, request.args.get("epoch") or None)
+        entries = hub.since(None if since < 0 else since, request.args.get("epoch") or None)
     except CursorError as exc:
         resp = problem(410, f"events after seq {since} are not all available ({exc}); reload the "
                        "state (collection GETs) and continue from their seq",

@@ -49,9 +49,10 @@ def _uses(name: str) -> bool:
 @bp.get("")
 def list_profiles() -> Response:
     k = keyrx()
+    seq = k.seq  # before the read: every event up to it is in the state read below
     profiles = k.store.list_profiles()
     return jsonify({"profiles": [{f: p[f] for f in SUMMARY} for p in profiles],
-                    "active": k.store.active_profile(), "seq": k.seq, "epoch": k.epoch})
+                    "active": k.store.active_profile(), "seq": seq, "epoch": k.epoch})
 
 
 @bp.post("")

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import (RAISE, Schema, ValidationError, fields, pre_load, validate,
-                         validates_schema)
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 import hw
 
@@ -53,7 +52,7 @@ class ProfileSchema(Strict):
     def _language(self, data: dict[str, Any], **_: Any) -> None:
         errors = hw.validate_profile(data)
         if errors:
-            raise ValidationError(errors)  # type: ignore[arg-type]
+            raise ValidationError(errors)
 
 
 class ProfileCreateSchema(ProfileSchema):
@@ -119,3 +118,21 @@ class InjectSchema(Strict):
 
     events = fields.List(fields.Nested(KeyStepSchema), required=True,
                          validate=validate.Length(min=1, max=MAX_INJECT))
+
+
+MAX_SIMULATE_EVENTS = 10_000
+MAX_SCRIPT_CHARS = 100_000
+
+
+class SimulateSchema(Strict):
+    """POST /api/simulate: a profile (name, inline object, or null) and events or a script."""
+
+    profile = fields.Raw(required=True, allow_none=True)
+    events = fields.List(fields.Nested(KeyStepSchema),
+                         validate=validate.Length(max=MAX_SIMULATE_EVENTS))
+    script = fields.String(validate=validate.Length(max=MAX_SCRIPT_CHARS))
+
+    @validates_schema
+    def _one_input(self, data: dict[str, Any], **_: Any) -> None:
+        if ("events" in data) == ("script" in data):
+            raise ValidationError("give either events or script", "body")

@@ -1,7 +1,7 @@
 """Health, status and the active profile."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 
 from ..errors import ApiError
 from ..store import NotFound
@@ -18,7 +18,8 @@ def health() -> Response:
 
 @bp.get("/status")
 def status() -> Response:
-    return jsonify(keyrx().status())
+    # counting greenlets walks the whole heap (about 1 ms per 10,000 objects): opt-in
+    return jsonify(keyrx().status(greenlets=request.args.get("greenlets") in ("1", "true")))
 
 
 @bp.get("/active-profile")

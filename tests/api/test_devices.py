@@ -1,8 +1,14 @@
 """Devices and the virtual backend through the Flask test client."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import hw
+from app import create_app
+from hw.engine import Engine
+from hw.virtual import VirtualProvider
 from tests.api.test_profiles import assert_problem, create
-from tests.conftest import ApiClient
+from tests.conftest import TOKEN, ApiClient
 
 
 def device_ids(api: ApiClient) -> list[str]:
@@ -72,3 +78,22 @@ def test_inject_validation(api: ApiClient) -> None:
     assert "events.0.action" in assert_problem(api.post(
         f"/api/devices/{dev}/inject", json={"events": [{"key": "a", "action": "hold"}]}), 422)["errors"]
     assert_problem(api.post("/api/devices/nope/inject", json={"events": [{"key": "a", "action": "tap"}]}), 404)
+
+
+class RealKeyboards(VirtualProvider):
+    """Stands for physical keyboards: the same devices, but they take no injected input."""
+
+    injectable = False
+
+
+def test_inject_is_refused_on_real_keyboards(tmp_path: Path) -> None:
+    loop = hw.Loop(RealKeyboards(1), Engine, key_name=hw.name_of)
+    app = create_app({"DATA_DIR": str(tmp_path), "TOKEN": TOKEN, "PORT": 9867}, hw=loop)
+    try:
+        api = ApiClient(app.test_client())
+        device = api.get("/api/devices").json["devices"][0]["id"]
+        r = api.post(f"/api/devices/{device}/inject", json={"events": [{"key": "a", "action": "tap"}]})
+        assert r.status_code == 409 and "real keyboard" in r.json["detail"]
+    finally:
+        app.extensions["keyrx"].stop()
+        app.extensions["keyrx"].store.close()

@@ -94,6 +94,11 @@ def test_bodies_that_are_not_json(api: ApiClient) -> None:
     assert "body" in assert_problem(api.post("/api/profiles", json=[1, 2]), 422)["errors"]
 
 
+def test_deeply_nested_body_is_a_400(api: ApiClient) -> None:
+    body = assert_problem(api.post("/api/profiles", data="[" * 100_000, content_type="application/json"), 400)
+    assert "nested too deeply" in body["detail"]
+
+
 def test_too_large(api: ApiClient) -> None:
     big = '{"name": "x", "description": "' + "a" * (1024 * 1024) + '"}'
     assert_problem(api.post("/api/profiles", data=big, content_type="application/json"), 413)

@@ -65,7 +65,8 @@ def test_validation_paths(api: ApiClient) -> None:
     assert "colour" in body["errors"]
     body = assert_problem(api.post("/api/profiles", json={"name": "no spaces", "layers": {"base": {}}}), 422)
     assert "name" in body["errors"]
-    assert "name" in assert_problem(api.post("/api/profiles", json={"name": "active", "layers": {"base": {}}}), 422)["errors"]
+    reserved = api.post("/api/profiles", json={"name": "active", "layers": {"base": {}}})
+    assert "name" in assert_problem(reserved, 422)["errors"]
     body = assert_problem(api.post("/api/profiles", json={"name": "t", "layers": "base"}), 422)
     assert "layers" in body["errors"]
     assert api.get("/api/profiles").get_json()["profiles"] == []

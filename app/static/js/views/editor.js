@@ -1,0 +1,304 @@
+// The profile editor: settings, layers (key -> action rows) and combos, errors shown in place.
+
+import { get, put } from "../api.js";
+import { h, replace, toast } from "../dom.js";
+import { state } from "../state.js";
+import { exportProfile, remove, rename, setActive } from "./profiles.js";
+import { simulatorPanel } from "./simulator.js";
+
+const SETTINGS = [["tap_hold_ms", 200], ["combo_ms", 50], ["oneshot_ms", 1000]];
+
+/** An action as the user types it: plain text is a key or chord; JSON for the rest. */
+export function actionText(action) {
+  if (typeof action === "string") return action;
+  // one line, spaced like people write it: {"tap": "esc", "hold": "leftctrl"}
+  return JSON.stringify(action, null, 1).replace(/\n\s*/g, " ").replace(/([[{]) /g, "$1").replace(/ ([\]}])/g, "$1");
+}
+
+function parseAction(text) {
+  const t = text.trim();
+  if (t === "") throw new Error("enter an action: a key, a chord like ctrl+c, JSON, or null");
+  if (/^[{["]/.test(t) || t === "null") {
+    try {
+      return JSON.parse(t);
+    } catch (err) {
+      throw new Error(`not valid JSON: ${err.message}`);
+    }
+  }
+  return t;
+}
+
+let editor = null; // the one open editor: {name, revision, model, dirty, root}
+
+export function editorIsDirty() {
+  return Boolean(editor && editor.dirty);
+}
+
+export async function renderEditor(root, name) {
+  if (editor && editor.name === name && editor.root === root && root.isConnected && root.firstChild) {
+    return; // already open; live updates are handled by profileChanged
+  }
+  replace(root, h("p", { class: "muted" }, "Loading…"));
+  let profile;
+  try {
+    profile = await get(`/profiles/${encodeURIComponent(name)}`);
+  } catch (err) {
+    replace(root, h("header", { class: "view-head" }, h("h1", {}, name)), h("p", { class: "field-error" }, err.message),
+      h("a", { href: "#/profiles" }, "Back to profiles"));
+    editor = null;
+    return;
+  }
+  editor = { name, root, revision: profile.revision, model: toModel(profile), dirty: false, stale: null };
+  draw();
+}
+
+export function closeEditor() {
+  editor = null;
+}
+
+/** A profile changed elsewhere: reload it unless the user has unsaved edits, then warn. */
+export function profileChanged({ name, previous, profile, deleted }) {
+  if (!editor) return;
+  if (previous === editor.name && profile) {
+    editor.name = profile.name;
+    history.replaceState(null, "", `#/profiles/${encodeURIComponent(profile.name)}`);
+  }
+  if (name !== editor.name) return;
+  if (deleted) {
+    editor.stale = "This profile was deleted elsewhere. Save to create it again, or leave.";
+  } else if (profile && profile.revision > editor.revision) {
+    if (!editor.dirty) {
+      editor.model = toModel(profile);
+      editor.revision = profile.revision;
+      editor.stale = null;
+    } else {
+      editor.stale = "This profile was changed elsewhere. Saving will overwrite that change.";
+      editor.latest = profile;
+    }
+  }
+  draw();
+}
+
+function toModel(p) {
+  return {
+    description: p.description || "",
+    settings: { ...(p.settings || {}) },
+    layers: Object.entries(p.layers || {}).map(([layer, map]) => ({
+      name: layer,
+      rows: Object.entries(map || {}).map(([key, action]) => ({ key, action: actionText(action) })),
+    })),
+    combos: (p.combos || []).map((c) => ({
+      keys: (c.keys || []).join(" "), action: actionText(c.action),
+      timeout_ms: c.timeout_ms ?? "", layers: (c.layers || []).join(" "),
+    })),
+  };
+}
+
+/** The model as a Profile body, plus the errors found without asking the daemon. */
+export function currentProfile() {
+  const m = editor.model;
+  const errors = {};
+  const layers = {};
+  for (const layer of m.layers) {
+    const lname = layer.name.trim();
+    if (layers[lname]) (errors[`layers.${lname}`] ||= []).push("this layer name is used twice");
+    const map = {};
+    for (const row of layer.rows) {
+      const key = row.key.trim();
+      const path = `layers.${lname}.${key}`;
+      if (!key) { (errors[`layers.${lname}`] ||= []).push("a row has no key"); continue; }
+      if (key in map) (errors[path] ||= []).push("this key is mapped twice in the layer");
+      try { map[key] = parseAction(row.action); } catch (err) { (errors[path] ||= []).push(err.message); }
+    }
+    layers[lname] = map;
+  }
+  const combos = m.combos.map((c, i) => {
+    const combo = { keys: c.keys.split(/[\s,+]+/).filter(Boolean) };
+    try { combo.action = parseAction(c.action); } catch (err) { (errors[`combos.${i}.action`] ||= []).push(err.message); }
+    if (String(c.timeout_ms).trim() !== "") combo.timeout_ms = Number(c.timeout_ms);
+    const ls = c.layers.split(/[\s,]+/).filter(Boolean);
+    if (ls.length) combo.layers = ls;
+    return combo;
+  });
+  const settings = {};
+  for (const [k, v] of Object.entries(m.settings)) {
+    if (String(v).trim() !== "") settings[k] = Number.isFinite(Number(v)) ? Number(v) : v;
+  }
+  return { body: { name: editor.name, description: m.description, settings, layers, combos }, errors };
+}
+
+function touch() {
+  editor.dirty = true;
+  const bar = editor.root.querySelector(".save-state");
+  if (bar) bar.textContent = "Unsaved changes";
+  editor.root.querySelector("button.save")?.removeAttribute("disabled");
+}
+
+function input(attrs, get, set) {
+  return h("input", { ...attrs, value: get(), oninput: (e) => { set(e.target.value); touch(); } });
+}
+
+function draw() {
+  const m = editor.model;
+  const active = state.active === editor.name;
+  const root = editor.root;
+  replace(root,
+    h("header", { class: "view-head editor-head" },
+      h("div", {},
+        h("a", { href: "#/profiles", class: "muted small" }, "← Profiles"),
+        h("h1", {}, editor.name, active ? h("span", { class: "badge ok" }, "active") : null)),
+      h("div", { class: "actions" },
+        h("span", { class: "save-state muted small" }, editor.dirty ? "Unsaved changes" : `Saved · revision ${editor.revision}`),
+        h("button", { class: "save primary", disabled: !editor.dirty, onclick: save }, "Save"),
+        h("button", { class: "revert", onclick: revert }, "Revert"),
+        active ? null : h("button", { onclick: () => setActive(editor.name) }, "Activate"),
+        h("button", { onclick: async () => { const n = await rename(editor.name); if (n) location.hash = `#/profiles/${encodeURIComponent(n)}`; } }, "Rename"),
+        h("button", { onclick: () => exportProfile(editor.name) }, "Export"),
+        h("button", { class: "danger", onclick: async () => { if (await remove(editor.name)) location.hash = "#/profiles"; } }, "Delete"))),
+    editor.stale ? h("div", { class: "banner warn" }, editor.stale,
+      editor.latest ? h("button", { onclick: () => { editor.model = toModel(editor.latest); editor.revision = editor.latest.revision; editor.dirty = false; editor.stale = null; draw(); } }, "Load their version") : null) : null,
+    h("div", { class: "problems", role: "alert" }),
+    h("div", { class: "editor-grid" },
+      h("div", { class: "editor-main" },
+        h("section", { class: "card" },
+          h("div", { class: "field", dataset: { path: "description" } },
+            h("label", {}, "Description"),
+            input({ class: "description", placeholder: "What this profile is for", maxlength: "1000" },
+              () => m.description, (v) => { m.description = v; })),
+          h("div", { class: "settings" }, SETTINGS.map(([k, dflt]) =>
+            h("div", { class: "field", dataset: { path: `settings.${k}` } },
+              h("label", {}, k),
+              input({ type: "number", min: "1", placeholder: String(dflt), class: `setting-${k}` },
+                () => m.settings[k] ?? "", (v) => { m.settings[k] = v; }))))),
+        m.layers.map(layerCard),
+        h("div", { class: "row" },
+          h("button", { class: "add-layer", onclick: () => { m.layers.push({ name: nextLayerName(), rows: [{ key: "", action: "" }] }); touch(); draw(); } }, "+ Layer")),
+        combosCard(),
+        help()),
+      h("aside", { class: "editor-side" }, simulatorPanel({ profile: () => currentProfile(), showErrors }))));
+}
+
+function nextLayerName() {
+  const names = new Set(editor.model.layers.map((l) => l.name));
+  for (let i = 1; ; i += 1) if (!names.has(`layer${i}`)) return `layer${i}`;
+}
+
+function layerCard(layer, li) {
+  const m = editor.model;
+  const isBase = layer.name === "base";
+  return h("section", { class: "card layer", dataset: { path: `layers.${layer.name}`, layer: layer.name } },
+    h("div", { class: "card-head" },
+      isBase ? h("h2", {}, "base", h("span", { class: "muted small" }, " · always active"))
+        : h("h2", {}, "Layer ", input({ class: "layer-name", "aria-label": "Layer name", size: "12" },
+          () => layer.name, (v) => { layer.name = v; })),
+      isBase ? null : h("button", { class: "link danger", onclick: () => { m.layers.splice(li, 1); touch(); draw(); } }, "Remove layer")),
+    h("div", { class: "field-error layer-errors" }),
+    h("table", { class: "mappings" },
+      h("thead", {}, h("tr", {}, h("th", {}, "Key"), h("th", {}), h("th", {}, "Does"), h("th", {}))),
+      h("tbody", {}, layer.rows.map((row, ri) =>
+        h("tr", { class: "mapping", dataset: { path: `layers.${layer.name}.${row.key.trim()}` } },
+          h("td", {}, input({ class: "key mono", placeholder: "capslock", "aria-label": "Key", size: "12" },
+            () => row.key, (v) => { row.key = v; })),
+          h("td", { class: "arrow" }, "→"),
+          h("td", { class: "action-cell" }, input({ class: "action mono", placeholder: 'esc, ctrl+c, null or {"tap":"esc","hold":"leftctrl"}', "aria-label": "Action" },
+            () => row.action, (v) => { row.action = v; }),
+          h("div", { class: "field-error" })),
+          h("td", {}, h("button", { class: "link remove", title: "Remove", "aria-label": "Remove mapping",
+            onclick: () => { layer.rows.splice(ri, 1); touch(); draw(); } }, "×")))))),
+    h("button", { class: "link add-row", onclick: () => { layer.rows.push({ key: "", action: "" }); touch(); draw(); focusLast(layer.name); } }, "+ Mapping"));
+}
+
+function focusLast(layerName) {
+  const rows = editor.root.querySelectorAll(`section.layer[data-layer="${CSS.escape(layerName)}"] input.key`);
+  rows[rows.length - 1]?.focus();
+}
+
+function combosCard() {
+  const m = editor.model;
+  return h("section", { class: "card combos", dataset: { path: "combos" } },
+    h("div", { class: "card-head" }, h("h2", {}, "Combos"),
+      h("span", { class: "muted small" }, "keys pressed together act as one")),
+    h("div", { class: "field-error combo-errors" }),
+    m.combos.length ? h("table", { class: "mappings" },
+      h("thead", {}, h("tr", {}, h("th", {}, "Keys"), h("th", {}), h("th", {}, "Does"), h("th", {}, "Timeout"), h("th", {}, "Layers"), h("th", {}))),
+      h("tbody", {}, m.combos.map((c, i) =>
+        h("tr", { class: "combo", dataset: { path: `combos.${i}` } },
+          h("td", {}, input({ class: "combo-keys mono", placeholder: "j k", size: "10", "aria-label": "Combo keys" }, () => c.keys, (v) => { c.keys = v; })),
+          h("td", { class: "arrow" }, "→"),
+          h("td", { class: "action-cell" }, input({ class: "action mono", placeholder: "esc", "aria-label": "Combo action" }, () => c.action, (v) => { c.action = v; }),
+            h("div", { class: "field-error" })),
+          h("td", {}, input({ type: "number", min: "1", size: "5", placeholder: "ms", "aria-label": "Combo timeout" }, () => c.timeout_ms, (v) => { c.timeout_ms = v; })),
+          h("td", {}, input({ size: "8", placeholder: "any", "aria-label": "Combo layers" }, () => c.layers, (v) => { c.layers = v; })),
+          h("td", {}, h("button", { class: "link remove", "aria-label": "Remove combo", onclick: () => { m.combos.splice(i, 1); touch(); draw(); } }, "×")))))) : null,
+    h("button", { class: "link add-combo", onclick: () => { m.combos.push({ keys: "", action: "", timeout_ms: "", layers: "" }); touch(); draw(); } }, "+ Combo"));
+}
+
+function help() {
+  return h("details", { class: "card help" },
+    h("summary", {}, "What can a key do?"),
+    h("table", { class: "mappings" }, h("tbody", {}, [
+      ["esc", "that key"], ["ctrl+shift+t", "a chord"], ["null", "nothing"],
+      ['{"layer": "nav"}', "layer nav while held"], ['{"toggle": "nav"}', "tap: layer nav on/off"],
+      ['{"tap": "esc", "hold": "leftctrl"}', "tap-hold"], ['{"oneshot": "leftshift"}', "applies to the next key only"],
+      ['{"macro": ["h", "i", {"text": "!"}]}', "types a sequence"],
+    ].map(([a, b]) => h("tr", {}, h("td", { class: "mono" }, a), h("td", { class: "muted" }, b))))));
+}
+
+/** Put each error next to the field its dotted path names; the rest go to the summary. */
+export function showErrors(errors, prefix = "") {
+  const root = editor.root;
+  root.querySelectorAll(".invalid").forEach((el) => el.classList.remove("invalid"));
+  root.querySelectorAll(".field-error").forEach((el) => { if (!el.closest(".sim")) replace(el); });
+  root.querySelectorAll(".field > .field-error").forEach((el) => el.remove());
+  const loose = [];
+  const places = new Map([...root.querySelectorAll(".editor-main [data-path]")].map((el) => [el.dataset.path, el]));
+  for (const [rawPath, messages] of Object.entries(errors)) {
+    const path = prefix && rawPath.startsWith(prefix) ? rawPath.slice(prefix.length) : rawPath;
+    const parts = path.split(".");
+    let place = null;
+    for (let n = parts.length; n > 0 && !place; n -= 1) place = places.get(parts.slice(0, n).join("."));
+    const text = messages.join("; ");
+    if (!place) { loose.push(`${path}: ${text}`); continue; }
+    place.classList.add("invalid");
+    const where = place.querySelector(":scope .action-cell .field-error")
+      || place.querySelector(":scope > .field-error")
+      || place.appendChild(h("div", { class: "field-error" }));
+    where.append(h("div", { dataset: { errorPath: path } }, place.matches("tr, .field") ? text : `${path.split(".").slice(2).join(".") || path}: ${text}`));
+  }
+  const n = Object.keys(errors).length;
+  replace(root.querySelector(".problems"), n ? h("div", { class: "banner error" },
+    `${n} problem${n > 1 ? "s" : ""}: fix the fields marked in red.`,
+    loose.length ? h("ul", {}, loose.map((t) => h("li", {}, t))) : null) : null);
+  root.querySelector(".invalid input")?.focus();
+}
+
+async function save() {
+  const { body, errors } = currentProfile();
+  draw(); // the rows' data-path follow the keys as typed now
+  if (Object.keys(errors).length) { showErrors(errors); return; }
+  try {
+    const saved = await put(`/profiles/${encodeURIComponent(editor.name)}`, body,
+      editor.stale ? {} : { ifMatch: editor.revision });
+    editor.revision = saved.revision;
+    editor.model = toModel(saved);
+    editor.dirty = false;
+    editor.stale = null;
+    state.local("profile.updated", { profile: saved });
+    draw();
+    toast(`Saved ${saved.name}`);
+  } catch (err) {
+    if (err.status === 412) {
+      editor.stale = "This profile was changed elsewhere since you opened it. Save again to overwrite it.";
+      draw();
+      return;
+    }
+    showErrors(Object.keys(err.errors).length ? err.errors : { "": [err.message] });
+  }
+}
+
+async function revert() {
+  editor.root.replaceChildren();
+  const { name, root } = editor;
+  editor = null;
+  await renderEditor(root, name);
+}

@@ -1,0 +1,88 @@
+"""POST /api/simulate through the Flask test client."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.api.test_profiles import assert_problem, create
+from tests.conftest import CAPS, ApiClient
+
+
+def sim(api: ApiClient, **body: Any) -> Any:
+    return api.post("/api/simulate", json=body)
+
+
+def test_stored_profile_with_a_script(api: ApiClient) -> None:
+    create(api)
+    r = sim(api, profile="coding", script="d:capslock t:50 u:capslock")
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json() == {"output": [{"key": "esc", "action": "press", "at_ms": 50},
+                                       {"key": "esc", "action": "release", "at_ms": 50}]}
+
+
+def test_inline_profile_with_events(api: ApiClient) -> None:
+    r = sim(api, profile=CAPS, events=[
+        {"key": "capslock", "action": "press", "at_ms": 0},
+        {"key": "c", "action": "tap", "at_ms": 300},
+        {"key": "capslock", "action": "release", "at_ms": 310}])
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["output"] == [
+        {"key": "leftctrl", "action": "press", "at_ms": 200},
+        {"key": "c", "action": "press", "at_ms": 300},
+        {"key": "c", "action": "release", "at_ms": 300},
+        {"key": "leftctrl", "action": "release", "at_ms": 310}]
+
+
+def test_inline_profile_may_carry_a_name_and_read_only_fields(api: ApiClient) -> None:
+    r = sim(api, profile={"name": "x", "revision": 3, **CAPS}, script="d:a u:a")
+    assert r.status_code == 200, r.get_json()
+
+
+def test_null_profile_is_pass_through(api: ApiClient) -> None:
+    r = sim(api, profile=None, script="d:a u:a")
+    assert r.get_json()["output"] == [{"key": "a", "action": "press", "at_ms": 0},
+                                      {"key": "a", "action": "release", "at_ms": 0}]
+
+
+def test_does_not_touch_the_store_or_hardware(api: ApiClient) -> None:
+    create(api)
+    before = api.get("/api/profiles/coding").get_json()
+    sim(api, profile="coding", script="d:capslock u:capslock")
+    assert api.get("/api/profiles/coding").get_json() == before
+
+
+def test_unknown_stored_profile_is_404(api: ApiClient) -> None:
+    assert_problem(sim(api, profile="nope", script="d:a"), 404)
+
+
+@pytest.mark.parametrize("body,errors", [
+    ({"profile": {"layers": {"base": {"capslok": "esc"}}}, "script": "d:a"},
+     {"profile.layers.base.capslok": ["unknown key 'capslok' (did you mean 'capslock'?)"]}),
+    ({"profile": None, "script": "d:a u:a t:x"},
+     {"script": ["token 3 't:x': the time must be a non-negative number of ms"]}),
+    ({"profile": None, "events": [{"key": "capslok", "action": "press"}]},
+     {"events.0.key": ["unknown key 'capslok' (did you mean 'capslock'?)"]}),
+    ({"profile": None, "events": [{"key": "a", "action": "press", "at_ms": 10},
+                                  {"key": "a", "action": "release", "at_ms": 5}]},
+     {"events.1.at_ms": ["must not be earlier than the previous event"]}),
+    ({"profile": None}, {"body": ["give either events or script"]}),
+    ({"profile": None, "script": "d:a", "events": []}, {"body": ["give either events or script"]}),
+    ({"script": "d:a"}, {"profile": ["Missing data for required field."]}),
+    ({"profile": 3, "script": "d:a"}, {"profile": ["must be a profile name, a profile object or null"]}),
+    ({"profile": None, "script": "d:a", "speed": 2}, {"speed": ["Unknown field."]}),
+])
+def test_bad_input_is_422_with_paths(api: ApiClient, body: dict[str, Any],
+                                     errors: dict[str, list[str]]) -> None:
+    problem = assert_problem(sim(api, **body), 422)
+    assert problem["errors"] == errors
+
+
+def test_body_must_be_json(api: ApiClient) -> None:
+    r = api.post("/api/simulate", data="d:a", headers={"Content-Type": "text/plain"})
+    assert_problem(r, 415)
+
+
+def test_needs_the_token(api: ApiClient) -> None:
+    api.token = None
+    assert_problem(sim(api, profile=None, script="d:a"), 401)

@@ -1,0 +1,60 @@
+"""The example profiles in config/profiles validate offline and do what their descriptions say."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli import main
+from tests.conftest import ApiClient
+
+PROFILES = sorted((Path(__file__).resolve().parents[2] / "config" / "profiles").glob("*.json"))
+CASES = {
+    "caps-ctrl-esc": [("d:capslock t:50 u:capslock", "d:esc u:esc"),
+                      ("d:capslock t:300 d:c u:c u:capslock", "d:leftctrl d:c u:c u:leftctrl")],
+    "vim-nav": [("d:space t:50 u:space", "d:space u:space"),
+                ("d:space d:j u:j u:space", "d:down u:down"),
+                ("d:space t:300 d:y u:y u:space", "d:leftctrl d:c u:c u:leftctrl")],
+    "home-row-mods": [("d:f t:50 u:f", "d:f u:f"),
+                      ("d:f t:300 d:a u:a u:f", "d:leftshift d:a u:a u:leftshift"),
+                      ("d:d d:k u:k u:d", "d:leftctrl d:k u:k u:leftctrl")],
+}
+
+
+def test_there_are_three_examples() -> None:
+    assert {p.stem for p in PROFILES} == set(CASES)
+
+
+@pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
+def test_example_validates_offline(path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(path.read_text())["name"] == path.stem
+
+
+@pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
+def test_example_does_what_it_says(api: ApiClient, path: Path) -> None:
+    profile = json.loads(path.read_text())
+    for script, expected in CASES[path.stem]:
+        r = api.post("/api/simulate", json={"profile": profile, "script": script})
+        assert r.status_code == 200, r.get_json()
+        got = " ".join(f"{'d' if o['action'] == 'press' else 'u'}:{o['key']}" for o in r.get_json()["output"])
+        assert got == expected, (script, got)
+
+
+def test_check_points_at_the_mistake(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"layers": {"base": {"capslock": {"tap": "esc", "hold": "ctrll"}}}, "nmae": "x"}')
+    r = CliRunner().invoke(main, ["check", str(broken)])
+    assert r.exit_code == 1
+    assert f"{broken}: layers.base.capslock.hold: unknown key 'ctrll'" in r.stderr
+    assert f"{broken}: nmae: Unknown field." in r.stderr
+    syntax = tmp_path / "syntax.json"
+    syntax.write_text('{\n  "layers": {\n    "base": {"a": "b",}\n  }\n}\n')
+    r = CliRunner().invoke(main, ["--json", "check", str(syntax), str(PROFILES[0])])
+    assert r.exit_code == 1
+    report = json.loads(r.stdout)
+    assert report["valid"] is False and report["files"][str(PROFILES[0])]["valid"] is True
+    assert list(report["files"][str(syntax)]["errors"]) == ["line 3 column 23"]
