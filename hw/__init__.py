@@ -61,7 +61,7 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
         else:
             provider = UnavailableProvider("none", f"auto: evdev unusable: {problem}")
     return Loop(provider, engine_factory or Engine, key_name=name_of, natives=natives,
-                grab_wait_ms=grab_wait_ms)
+                grab_wait_ms=grab_wait_ms, realtime=provider.name == "evdev")
 
 
 __all__ = ["BACKENDS", "Config", "DeviceConfig", "DeviceInfo", "HwError", "HwState", "Loop",

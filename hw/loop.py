@@ -65,14 +65,16 @@ class Loop(DeviceTable):
 
     def __init__(self, provider: Provider, engine_factory: EngineFactory,
                  key_name: Callable[[int], str] = str,
-                 natives: Natives | None = None, grab_wait_ms: float = GRAB_WAIT_MS) -> None:
+                 natives: Natives | None = None, grab_wait_ms: float = GRAB_WAIT_MS,
+                 realtime: bool = False) -> None:
         self.provider = provider
         self._engine_factory = engine_factory
         self._key_name = key_name
         self._natives = natives or Natives.stdlib()
         self._grab_wait_ms = grab_wait_ms
-        self.switch_interval: float | None = SWITCH_INTERVAL  # applied at start; None: leave it
-        self.rt_priority: int | None = RT_PRIORITY  # SCHED_FIFO for the loop thread; None: normal
+        # real keyboards only: applied at start; None leaves the interpreter / thread as it is
+        self.switch_interval: float | None = SWITCH_INTERVAL if realtime else None
+        self.rt_priority: int | None = RT_PRIORITY if realtime else None
         self._inbox: queue.SimpleQueue[tuple[Any, ...]] = self._natives.simple_queue()
         self._wake = Wake()
         self._slots: dict[str, Slot] = {}

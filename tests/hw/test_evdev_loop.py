@@ -40,7 +40,7 @@ class Rig:
         self.outputs: list[FakeUInput] = []
         self.provider = EvdevProvider(str(root), opener=self.open, uinput=self.uinput,
                                       sys_dir=str(root / "sys"))
-        self.loop = Loop(self.provider, Engine, grab_wait_ms=grab_wait_ms)
+        self.loop = Loop(self.provider, Engine, grab_wait_ms=grab_wait_ms, realtime=True)
         self.log = EventLog()
 
     def plug(self, n: int, name: str = "Fake Keyboard", **kw: Any) -> FakeInputDevice:
