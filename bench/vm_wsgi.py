@@ -3,10 +3,10 @@ from gevent import monkey
 
 monkey.patch_all()  # first, as in wsgi.py
 
-import dataclasses
-import os
+import dataclasses  # noqa: E402
+import os  # noqa: E402
 
-from app import create_app
+from app import create_app  # noqa: E402
 
 app = create_app()
 keyrx = app.extensions["keyrx"]
