@@ -59,7 +59,6 @@ Done = Callable[[BaseException | None], None]
 EngineFactory = Callable[[Any], Any]
 
 
-
 class Loop(DeviceTable):
     """Owns the native thread, the devices and their engines."""
 
