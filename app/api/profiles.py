@@ -1,6 +1,8 @@
 """Profiles: create, read, replace, merge-patch, rename, delete, activate."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, url_for
@@ -90,16 +92,23 @@ def get_profile(name: str) -> Response:
         raise _missing(name) from None
 
 
-def _update(name: str, build: Any) -> Response:
-    k = keyrx()
+@contextmanager
+def _store_errors(name: str) -> Iterator[None]:
+    """The store's errors for a profile write as API errors."""
     try:
-        before, after = k.store.update_profile(name, if_match(), build)
+        yield
     except NotFound:
         raise _missing(name) from None
     except StaleRevision as exc:
         raise precondition_failed(exc.current) from None
     except Conflict as exc:
         raise ApiError(409, str(exc)) from None
+
+
+def _update(name: str, build: Any) -> Response:
+    k = keyrx()
+    with _store_errors(name):
+        before, after = k.store.update_profile(name, if_match(), build)
     if _uses(after["name"]):
         k.apply_hw()
     data: dict[str, Any] = {"profile": after}
@@ -141,14 +150,8 @@ def patch_profile(name: str) -> Response:
 @bp.delete("/<name>")
 def delete_profile(name: str) -> Response:
     k = keyrx()
-    try:
+    with _store_errors(name):
         k.store.delete_profile(name, if_match())
-    except NotFound:
-        raise _missing(name) from None
-    except StaleRevision as exc:
-        raise precondition_failed(exc.current) from None
-    except Conflict as exc:
-        raise ApiError(409, str(exc)) from None
     k.publish("profile.deleted", {"name": name})
     return Response(status=204)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import TOKEN, Daemon
+from tests.e2e.conftest import TOKEN, Daemon, running
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -33,12 +33,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def daemon(tmp_path: Path) -> Iterator[Daemon]:
-    d = Daemon(tmp_path)
-    d.start()
-    try:
+    with running(tmp_path) as d:
         yield d
-    finally:
-        d.stop()
 
 
 class Page:

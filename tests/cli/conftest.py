@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from app.cli import main
-from tests.e2e.conftest import TOKEN, Daemon
+from tests.e2e.conftest import TOKEN, Daemon, running
 
 KEYRX = str(Path(sys.executable).with_name("keyrx"))
 
@@ -41,12 +41,8 @@ class Cli:
 
 @pytest.fixture(scope="module")
 def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
-    d = Daemon(tmp_path_factory.mktemp("daemon"))
-    d.start()
-    try:
+    with running(tmp_path_factory.mktemp("daemon")) as d:
         yield d
-    finally:
-        d.stop()
 
 
 @pytest.fixture(scope="module")

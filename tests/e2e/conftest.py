@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -90,11 +91,18 @@ class Daemon:
         return self.http.delete(self.url + path, timeout=10, **kw)
 
 
-@pytest.fixture
-def daemon(tmp_path: Path) -> Iterator[Daemon]:
-    d = Daemon(tmp_path)
+@contextmanager
+def running(data_dir: Path, **env: str) -> Iterator[Daemon]:
+    """A started daemon, stopped on exit."""
+    d = Daemon(data_dir, **env)
     d.start()
     try:
         yield d
     finally:
         d.stop()
+
+
+@pytest.fixture
+def daemon(tmp_path: Path) -> Iterator[Daemon]:
+    with running(tmp_path) as d:
+        yield d

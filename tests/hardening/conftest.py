@@ -8,24 +8,12 @@ import socket
 import struct
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import TOKEN, Daemon
-
-
-@contextmanager
-def running(data_dir: Path, **env: str) -> Iterator[Daemon]:
-    """A started daemon, stopped on exit."""
-    d = Daemon(data_dir, **env)
-    d.start()
-    try:
-        yield d
-    finally:
-        d.stop()
+from tests.e2e.conftest import TOKEN, Daemon, running
 
 
 @pytest.fixture(scope="module")

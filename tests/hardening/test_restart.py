@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import websocket
 
-from tests.e2e.conftest import Daemon
+from tests.e2e.conftest import Daemon, running
 from tests.e2e.wsclient import WsClient, make_profile
-from tests.hardening.conftest import running, wait_for
+from tests.hardening.conftest import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

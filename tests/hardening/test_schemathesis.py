@@ -21,8 +21,7 @@ from schemathesis.checks import (
 
 from app.api.openapi import document
 from tests.conftest import make_app
-from tests.e2e.conftest import TOKEN, Daemon
-from tests.hardening.conftest import running
+from tests.e2e.conftest import TOKEN, Daemon, running
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

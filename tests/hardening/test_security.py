@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.conftest import TOKEN, Daemon
+from tests.e2e.conftest import TOKEN, Daemon, running
 from tests.e2e.wsclient import WsClient
-from tests.hardening.conftest import RawWs, running, upgrade_request
+from tests.hardening.conftest import RawWs, upgrade_request
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 EVIL = "evil.example"
