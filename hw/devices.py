@@ -29,7 +29,7 @@ OUTPUT_KEYS = (*range(1, 0x100), *range(0x160, 0x2c0))
 BUS_NAMES = {0x01: "pci", 0x03: "usb", 0x05: "bluetooth", 0x06: "virtual", 0x11: "i8042",
              0x19: "host"}
 NO_ACCESS = ("no read access to the input devices in {dir}: run KeyRx as root, or install the "
-             "udev rules of config/udev/99-keyrx.rules and add the user to the 'input' group")
+             "udev rules of config/60-keyrx.rules and add the user to the 'input' group")
 
 Opener = Callable[[str], Any]
 UInputFactory = Callable[..., Any]
@@ -214,7 +214,8 @@ class EvdevProvider:
                               phys=f"{PHYS_PREFIX}{info.phys}"[:63])
         except (OSError, evdev.UInputError) as exc:
             raise HwError(f"cannot create the output device for {info.name}: {exc}; check that "
-                          "/dev/uinput exists and is writable (modprobe uinput; config/udev/99-keyrx.rules)"
+                          "/dev/uinput exists and is writable (modprobe uinput; config/60-keyrx.rules and the "
+                          "'uinput' group)"
                           ) from exc
         node = getattr(getattr(ui, "device", None), "path", None)
         if isinstance(node, str):
