@@ -27,8 +27,8 @@ def evdev_problem() -> str | None:
     if not os.path.exists("/dev/uinput"):
         return "/dev/uinput does not exist: load the uinput kernel module (modprobe uinput)"
     if not os.access("/dev/uinput", os.W_OK):
-        return ("no write access to /dev/uinput: run as root or install the udev rules in "
-                "config/ and add the user to the 'input' group")
+        return ("no write access to /dev/uinput: run as root or install config/60-keyrx.rules "
+                "and add the user to the 'uinput' group")
     try:
         from . import devices  # noqa: F401  (the evdev backend)
     except ImportError as exc:
