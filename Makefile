@@ -36,7 +36,7 @@ bench: setup-test
 	$(BIN)/python -m bench
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check app hw tests bench
+	$(BIN)/ruff check app hw tests bench examples scripts
 	$(BIN)/mypy --strict hw app/bus.py
 
 clean:

@@ -14,8 +14,7 @@ from .keys import suggest as suggest_key
 from .loop import GRAB_WAIT_MS, Loop, Provider
 from .profile import ProfileError, compile_profile, validate_profile
 from .simulate import ScriptError, parse_events, parse_script, simulate
-from .types import (Config, DeviceConfig, DeviceInfo, HwError, HwState, Natives, NotSupported,
-                    Publish, UnknownDevice)
+from .types import Config, DeviceConfig, DeviceInfo, HwError, HwState, Natives, NotSupported, Publish, UnknownDevice
 from .unavailable import UnavailableProvider
 from .virtual import VirtualProvider
 
