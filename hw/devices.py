@@ -14,6 +14,7 @@ from evdev import ecodes
 
 from .identity import device_id
 from .inotify import Inotify
+from .output import FrameSink
 from .slot import now_ms
 from .types import DeviceInfo, HwError
 
@@ -220,7 +221,7 @@ class EvdevProvider:
         node = getattr(getattr(ui, "device", None), "path", None)
         if isinstance(node, str):
             self._own.add(node)
-        return ui
+        return FrameSink(ui) if isinstance(ui, evdev.UInput) else ui
 
 
 def _output_caps(source: Any) -> Any:
