@@ -4,6 +4,7 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Iterable
@@ -19,9 +20,17 @@ SUBPROTOCOL = "keyrx.v1"
 BEARER_PREFIX = "bearer."
 
 
+TOKEN_CHARS = re.compile(r"^[A-Za-z0-9._~-]{16,256}$")
+
+
 def load_token(data_dir: Path, fixed: str | None) -> str:
     """The API token: `fixed` when given, else the one in DATA_DIR/token, created once (0600)."""
     if fixed:
+        if not TOKEN_CHARS.match(fixed):
+            # browsers send it as the WebSocket subprotocol `bearer.<token>`, a restricted token
+            raise ValueError("KEYRX_TOKEN must be 16-256 characters of A-Z a-z 0-9 . _ ~ - "
+                             "(it travels as a WebSocket subprotocol); or leave it unset to use "
+                             "the generated one")
         return fixed
     path = data_dir / "token"
     try:

@@ -96,7 +96,8 @@ class Loop(DeviceTable):
         self._publish = publish
         if config is not None:
             self._config = config
-        self._set_state("starting", "starting")
+        with self._lock:  # not published: events carry only the states of the contract
+            self._state = HwState(self.provider.name, "starting", "starting")
         if self.switch_interval is not None and sys.getswitchinterval() > self.switch_interval:
             sys.setswitchinterval(self.switch_interval)
         self._natives.start_thread(self._run, ())

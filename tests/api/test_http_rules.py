@@ -5,6 +5,7 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from tests.api.test_profiles import assert_problem
@@ -69,6 +70,13 @@ def test_generated_token_file(tmp_path: Path) -> None:
     app2 = make_app(tmp_path, TOKEN=None)  # a restart keeps the same token
     assert (tmp_path / "token").read_text().strip() == token
     app2.extensions["keyrx"].stop()
+
+
+def test_fixed_token_must_fit_a_subprotocol(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="KEYRX_TOKEN"):
+        make_app(tmp_path, TOKEN="has spaces, commas/slashes=")
+    with pytest.raises(ValueError, match="KEYRX_TOKEN"):
+        make_app(tmp_path, TOKEN="short")
 
 
 def test_auth_none(tmp_path: Path) -> None:
