@@ -42,6 +42,19 @@ class Provider(Protocol):
     def close(self) -> None: ...
 
 
+class FixedDevices:
+    """Provider methods for a backend whose device set never changes (no hotplug)."""
+
+    def hotplug_fd(self) -> int | None:
+        return None
+
+    def hotplug(self) -> tuple[list[tuple[DeviceInfo, Source]], list[str]]:
+        return [], []
+
+    def hotplug_due(self) -> float | None:
+        return None
+
+
 @dataclass
 class Slot:
     """One keyboard as the loop holds it."""

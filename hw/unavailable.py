@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .slot import FixedDevices
 from .types import DeviceInfo, HwError
 
 
-class UnavailableProvider:
+class UnavailableProvider(FixedDevices):
     """Opening it fails with the reason, which becomes `hw.state: unavailable`."""
 
     injectable = False
@@ -20,15 +21,6 @@ class UnavailableProvider:
 
     def scan(self) -> list[tuple[DeviceInfo, Any]]:
         return []
-
-    def hotplug_fd(self) -> int | None:
-        return None
-
-    def hotplug(self) -> tuple[list[tuple[DeviceInfo, Any]], list[str]]:
-        return [], []
-
-    def hotplug_due(self) -> float | None:
-        return None
 
     def make_sink(self, info: DeviceInfo, source: Any) -> Any:
         raise HwError(self.reason)

@@ -5,6 +5,7 @@ from collections import deque
 from typing import Any, Iterable
 
 from .identity import device_id
+from .slot import FixedDevices
 from .types import DeviceInfo
 
 
@@ -51,7 +52,7 @@ class VirtualOutput:
         self.closed = True
 
 
-class VirtualProvider:
+class VirtualProvider(FixedDevices):
     """`count` keyboards, always connected."""
 
     name = "virtual"
@@ -76,15 +77,6 @@ class VirtualProvider:
             )
             found.append((info, VirtualKeyboard()))
         return found
-
-    def hotplug_fd(self) -> int | None:
-        return None
-
-    def hotplug(self) -> tuple[list[tuple[DeviceInfo, Any]], list[str]]:
-        return [], []
-
-    def hotplug_due(self) -> float | None:
-        return None
 
     def make_sink(self, info: DeviceInfo, source: Any) -> VirtualOutput:
         return VirtualOutput()
