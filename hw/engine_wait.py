@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import deque
 
 from .actions import DELAY, PERMISSIVE, PRESS, Combo, CompiledProfile, Plain, TapHoldAct
@@ -44,7 +45,7 @@ class MacroRun:
 Pending = TapHold | ComboWait | MacroRun
 
 
-class Waiting(HeldState):
+class Waiting(HeldState, ABC):
     """Input held back while a key is undecided or a macro runs, replayed in order once decided."""
 
     def __init__(self, profile: CompiledProfile | None) -> None:
@@ -54,13 +55,13 @@ class Waiting(HeldState):
         self._pending: Pending | None = None
         self._nocombo: set[int] = set()      # keys that fell back from a combo, replaying
 
+    @abstractmethod
     def _process(self, code: int, value: int, t: float, now: float, out: Out) -> None:
-        """Run one event that nothing is waiting in front of."""
-        raise NotImplementedError
+        """Run one event that nothing is waiting in front of (the Engine defines it)."""
 
+    @abstractmethod
     def _press(self, act: Plain, t: float, now: float, out: Out) -> Record:
-        """Do what pressing `act` does; return the record its release undoes."""
-        raise NotImplementedError
+        """Do what pressing `act` does; return the record its release undoes (the Engine defines it)."""
 
     def next_deadline(self) -> float | None:
         """When advance() must next be called, on the caller's clock; None when no timer."""
