@@ -1,81 +1,23 @@
-"""KeyRx: the Flask application factory. Wiring only."""
+"""KeyRx, the daemon's package.
+
+`create_app` (in `app.factory`) builds the Flask application; it is imported on first use so
+that `import app.cli` and other light users never load Flask, gevent, the store or `hw`.
+"""
 from __future__ import annotations
 
-import logging
-import os
-from pathlib import Path
-from typing import Any, Mapping
-
-from flask import Flask
-
-import hw
-
-from . import errors, security, ui
-from .bus import blocking_offload
-from .core import KeyRx, build
-from .store import Store
+from typing import Any
 
 __version__ = "0.1.0"
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
-LIST_SETTINGS = ("ALLOWED_HOSTS", "ALLOWED_ORIGINS")
 
 
-def default_data_dir() -> Path:
-    """$XDG_DATA_HOME/keyrx, or /var/lib/keyrx when running as root."""
-    if os.geteuid() == 0:
-        return Path("/var/lib/keyrx")
-    xdg = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return Path(xdg) / "keyrx"
+def __getattr__(name: str) -> Any:
+    if name in ("create_app", "KeyRx"):
+        from . import factory
+        return getattr(factory, name)
+    if name == "default_data_dir":
+        from .paths import default_data_dir
+        return default_data_dir
+    raise AttributeError(f"module 'app' has no attribute {name!r}")
 
 
-def _settings(app: Flask, config: Mapping[str, Any] | None) -> None:
-    app.config.from_pyfile(str(CONFIG_DIR / "defaults.py"))
-    app.config.from_prefixed_env("KEYRX")
-    if config:
-        app.config.update(config)
-    for key in LIST_SETTINGS:
-        value = app.config[key]
-        if isinstance(value, str):
-            app.config[key] = [v.strip() for v in value.split(",") if v.strip()]
-    if app.config["TOKEN"] is not None:
-        app.config["TOKEN"] = str(app.config["TOKEN"])
-    app.config["DATA_DIR"] = Path(app.config["DATA_DIR"] or default_data_dir())
-    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_BODY_BYTES"])
-    app.config["SOCK_SERVER_OPTIONS"] = {"max_message_size": 64 * 1024, "subprotocols": ["keyrx.v1"],
-                                         "ping_interval": float(app.config["PING_S"]) or None}
-
-
-def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = None) -> Flask:
-    """Build the app: settings from config/, then KEYRX_* variables, then `config`."""
-    app = Flask(__name__, static_folder="static", static_url_path="/static")
-    _settings(app, config)
-    logging.getLogger("keyrx").setLevel(str(app.config["LOG_LEVEL"]).upper())
-
-    data_dir: Path = app.config["DATA_DIR"]
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    token = None if str(app.config["AUTH"]).lower() == "none" else security.load_token(
-        data_dir, app.config["TOKEN"])
-    gate = security.Gate(port=int(app.config["PORT"]), token=token,
-                         allowed_hosts=app.config["ALLOWED_HOSTS"],
-                         allowed_origins=app.config["ALLOWED_ORIGINS"])
-
-    offload, write_lock = blocking_offload()
-    store = Store(data_dir / "keyrx.db", offload=offload, write_lock=write_lock)
-    app.extensions["keyrx"] = build(app.config, hw, store, __version__)
-    errors.install(app)
-    security.install(app, gate)
-
-    from .api import blueprints
-    for bp in blueprints():
-        app.register_blueprint(bp)
-    ui.install(app)
-
-    @app.before_request
-    def _start_once() -> None:
-        # gunicorn starts us from post_worker_init; other servers on the first request
-        app.extensions["keyrx"].start()
-
-    return app
-
-
-__all__ = ["KeyRx", "create_app"]
+__all__ = ["create_app"]

@@ -58,7 +58,7 @@ def data_dirs(explicit: str | None) -> list[Path]:
         return [Path(explicit)]
     if os.environ.get("KEYRX_DATA_DIR"):
         return [Path(os.environ["KEYRX_DATA_DIR"])]
-    from app import default_data_dir
+    from app.paths import default_data_dir
     dirs = [default_data_dir()]
     return dirs + [SYSTEM_DATA_DIR] if SYSTEM_DATA_DIR not in dirs else dirs
 
