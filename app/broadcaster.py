@@ -22,8 +22,6 @@ from .store import now_iso
 
 log = logging.getLogger("keyrx.events")
 
-TOPICS = ("device", "profile", "layer", "hw", "key")
-DEFAULT_TOPICS = frozenset(TOPICS) - {"key"}
 BATCH = 64            # events per step before other greenlets get a turn
 MAX_BACKOFF_S = 5.0
 Enrich = Callable[[str, dict[str, Any]], dict[str, Any]]

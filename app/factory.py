@@ -9,18 +9,17 @@ from flask import Flask
 
 import hw
 
-from . import __version__, errors, security, ui
+from . import __version__, defaults, errors, security, ui
 from .bus import blocking_offload
 from .core import KeyRx, build
 from .paths import default_data_dir
 from .store import Store
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 LIST_SETTINGS = ("ALLOWED_HOSTS", "ALLOWED_ORIGINS")
 
 
 def _settings(app: Flask, config: Mapping[str, Any] | None) -> None:
-    app.config.from_pyfile(str(CONFIG_DIR / "defaults.py"))
+    app.config.from_object(defaults)
     app.config.from_prefixed_env("KEYRX")
     if config:
         app.config.update(config)
@@ -28,6 +27,8 @@ def _settings(app: Flask, config: Mapping[str, Any] | None) -> None:
         value = app.config[key]
         if isinstance(value, str):
             app.config[key] = [v.strip() for v in value.split(",") if v.strip()]
+        elif isinstance(value, list):
+            app.config[key] = list(value)  # never the shared list in app.defaults
     if app.config["TOKEN"] is not None:
         app.config["TOKEN"] = str(app.config["TOKEN"])
     app.config["DATA_DIR"] = Path(app.config["DATA_DIR"] or default_data_dir())
@@ -37,7 +38,7 @@ def _settings(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = None) -> Flask:
-    """Build the app: settings from config/, then KEYRX_* variables, then `config`."""
+    """Build the app: settings from app.defaults, then KEYRX_* variables, then `config`."""
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     _settings(app, config)
     logging.getLogger("keyrx").setLevel(str(app.config["LOG_LEVEL"]).upper())

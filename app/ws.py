@@ -22,10 +22,11 @@ from flask import Blueprint, current_app, g, request
 from flask_sock import Sock
 from simple_websocket import ConnectionClosed
 
-from .broadcaster import DEFAULT_TOPICS, TOPICS, Broadcaster, control
+from .broadcaster import Broadcaster, control
 from .bus import gevent_active
 from .errors import ApiError
 from .store import now_iso
+from .vocab import DEFAULT_TOPICS, TOPICS
 
 log = logging.getLogger("keyrx.ws")
 

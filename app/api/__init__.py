@@ -72,5 +72,5 @@ def precondition_failed(current: int) -> ApiError:
 def blueprints() -> list[Blueprint]:
     """Every /api blueprint."""
     from .. import ws
-    from . import devices, events, openapi, profiles, simulate, status
-    return [status.bp, devices.bp, profiles.bp, simulate.bp, events.bp, ws.bp, openapi.bp]
+    from . import devices, events, meta, openapi, profiles, simulate, status
+    return [status.bp, meta.bp, devices.bp, profiles.bp, simulate.bp, events.bp, ws.bp, openapi.bp]

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, g, json, request
 
-from ..broadcaster import TOPICS, CursorError
+from ..broadcaster import CursorError
 from ..errors import ApiError, problem
+from ..vocab import TOPICS
 from . import keyrx
 
 bp = Blueprint("events", __name__, url_prefix="/api")

@@ -148,6 +148,13 @@ describe("GET", "/api/health", "Liveness (no token needed)", tag=STATUS, respons
 describe("GET", "/api/status", "Daemon, hardware, devices and bus state", tag=STATUS, response=StatusSchema,
          query={"greenlets": ("integer", "1: also count live greenlets (walks the heap; for leak checks)")})
 describe("GET", "/api/openapi.json", "This document", tag=STATUS, response={"type": "object"})
+describe("GET", "/api/meta", "The shared vocabulary: topics, event names, read-only fields, settings defaults, "
+         "key names", tag=STATUS, response={"type": "object", "required": [
+             "version", "topics", "default_topics", "events", "read_only", "settings", "keys"],
+             "example": {"topics": ["device", "profile", "layer", "hw", "key"],
+                         "default_topics": ["device", "profile", "layer", "hw"],
+                         "read_only": {"profile": ["active", "revision", "created_at", "updated_at"]},
+                         "settings": {"tap_hold_ms": 200, "combo_ms": 50, "oneshot_ms": 1000}}})
 describe("GET", "/api/active-profile", "The active profile's name (null: pass-through)", tag=PROF,
          response=ActiveNameSchema)
 describe("PUT", "/api/active-profile", "Activate a profile, or pass-through with null", tag=PROF,

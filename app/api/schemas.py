@@ -7,8 +7,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, valida
 
 import hw
 
+from ..vocab import PROFILE_READ_ONLY as READ_ONLY
+
 PROFILE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
-READ_ONLY = ("active", "revision", "created_at", "updated_at")
 MAX_INJECT = 1000
 
 

@@ -15,8 +15,6 @@ import click
 from .base import Options, emit, json_option, pass_options
 from .client import CliError, default_url, find_token
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--url", default=default_url, show_default="KEYRX_URL or http://127.0.0.1:9867",
@@ -37,9 +35,8 @@ def main(ctx: click.Context, url: str, token: str | None, data_dir: str | None, 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("gunicorn_args", nargs=-1, type=click.UNPROCESSED)
 def run(gunicorn_args: tuple[str, ...]) -> None:
-    """Run the daemon as deployed: gunicorn with config/gunicorn.conf.py (extra args go to gunicorn)."""
-    argv = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "config" / "gunicorn.conf.py"),
-            "--chdir", str(ROOT), *gunicorn_args, "wsgi:app"]
+    """Run the daemon as deployed: gunicorn with the packaged settings (extra args go to gunicorn)."""
+    argv = [sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_conf", *gunicorn_args, "app.wsgi:app"]
     sys.stdout.flush()
     os.execv(sys.executable, argv)
 

@@ -11,7 +11,8 @@ from typing import IO, Any
 import click
 import requests
 
-DEFAULT_PORT = 9867
+from ..paths import default_data_dir, local_url
+
 SYSTEM_DATA_DIR = Path("/var/lib/keyrx")
 
 # exit codes: 1 the API refused, 2 usage (click), 3 daemon unreachable, 4 token rejected
@@ -24,7 +25,7 @@ class CliError(click.ClickException):
     def __init__(self, message: str, *, code: int = EXIT_API, problem: Mapping[str, Any] | None = None,
                  as_json: bool = False) -> None:
         super().__init__(message)
-        self.exit_code = code
+        self.exit_code = code  # type: ignore[misc]  # click declares it per class; ours is per error
         self.problem = dict(problem or {})
         self.as_json = as_json
 
@@ -44,12 +45,7 @@ def default_url() -> str:
     """KEYRX_URL, else http://KEYRX_HOST:KEYRX_PORT (the daemon's own defaults)."""
     if os.environ.get("KEYRX_URL"):
         return os.environ["KEYRX_URL"].rstrip("/")
-    host = os.environ.get("KEYRX_HOST", "127.0.0.1")
-    if host in ("0.0.0.0", "::", ""):
-        host = "127.0.0.1"  # the daemon listens everywhere; reach it on loopback
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"
-    return f"http://{host}:{os.environ.get('KEYRX_PORT', DEFAULT_PORT)}"
+    return local_url()
 
 
 def data_dirs(explicit: str | None) -> list[Path]:
@@ -58,7 +54,6 @@ def data_dirs(explicit: str | None) -> list[Path]:
         return [Path(explicit)]
     if os.environ.get("KEYRX_DATA_DIR"):
         return [Path(os.environ["KEYRX_DATA_DIR"])]
-    from app.paths import default_data_dir
     dirs = [default_data_dir()]
     return dirs + [SYSTEM_DATA_DIR] if SYSTEM_DATA_DIR not in dirs else dirs
 

@@ -40,7 +40,7 @@ def resolve_device(client: Client, ref: str) -> str:
     matches = [d["id"] for d in items if (d["label"] or "").lower() == ref.lower()] or \
               [i for i in ids if i.startswith(ref)]
     if len(matches) == 1:
-        return matches[0]
+        return str(matches[0])
     known = ", ".join(ids) or "none"
     what = "matches several devices" if matches else "matches no device"
     raise CliError(f"'{ref}' {what} (known: {known})", as_json=client.as_json,
@@ -168,11 +168,11 @@ def profiles_import(opts: Options, file: Path, name: str | None, replace: bool, 
         profile = client.post("/api/profiles", body)
         verb = "created"
     except CliError as exc:
-        if exc.problem.get("status") != 409 or not replace:
-            if exc.problem.get("status") == 409:
-                exc.message += "; add --replace to overwrite it"
-            exc.message = f"{file}: {exc.message}"
-            raise
+        exists = exc.problem.get("status") == 409
+        if not (exists and replace):
+            hint = "; add --replace to overwrite it" if exists else ""
+            raise CliError(f"{file}: {exc.message}{hint}", code=exc.exit_code, problem=exc.problem,
+                           as_json=exc.as_json) from None
         profile = client.put(f"/api/profiles/{body['name']}", body)
         verb = "replaced"
     if activate:

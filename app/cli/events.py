@@ -15,11 +15,10 @@ from typing import Any
 
 import click
 
+from ..vocab import DEFAULT_TOPICS, TOPICS, topic_of
 from .base import Options, json_option, pass_options
 from .client import EXIT_AUTH, Client, CliError
 
-DEFAULT_TOPICS = ("device", "profile", "layer", "hw")
-TOPICS = (*DEFAULT_TOPICS, "key")
 PAGE = 500
 MAX_BACKOFF = 5.0
 
@@ -39,7 +38,7 @@ class Follower:
         self.wait = wait or threading.Event().wait  # returns True to stop
         self.on_wait = on_wait or (lambda _: None)
 
-    def _page(self) -> dict[str, Any] | None:
+    def _page(self) -> dict[str, Any]:
         params: dict[str, Any] = {"limit": PAGE}
         if self.since is not None:
             params["since"] = self.since
@@ -92,7 +91,7 @@ class Follower:
             self.epoch = page["epoch"]
             for envelope in page["events"]:
                 self.since = int(envelope["seq"])
-                if envelope["event"].split(".")[0] in self.topics:
+                if topic_of(envelope["event"]) in self.topics:
                     yield envelope
             if not follow:
                 return

@@ -5,9 +5,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..vocab import PROFILE_READ_ONLY
 from .client import CliError
-
-READ_ONLY = ("active", "revision", "created_at", "updated_at")
 
 
 def parse(path: Path) -> tuple[Any, dict[str, list[str]]]:
@@ -60,4 +59,4 @@ def read_profile(path: Path, as_json: bool = False) -> dict[str, Any]:
         raise CliError(f"{path}: {where}: {messages[0]}", as_json=as_json,
                        problem={"title": "Unreadable profile file", "detail": f"{path}: {where}: {messages[0]}",
                                 "errors": errors})
-    return {k: v for k, v in doc.items() if k not in READ_ONLY}
+    return {k: v for k, v in doc.items() if k not in PROFILE_READ_ONLY}

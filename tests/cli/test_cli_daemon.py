@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 import requests
 
+from app.paths import EXAMPLES
 from tests.cli.conftest import KEYRX, Cli
 from tests.e2e.conftest import Daemon, free_port
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
-CAPS = ROOT / "config" / "profiles" / "caps-ctrl-esc.json"
+CAPS = EXAMPLES / "caps-ctrl-esc.json"
 
 
 def test_status_as_a_person_and_a_script(cli: Cli) -> None:

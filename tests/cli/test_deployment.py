@@ -60,3 +60,17 @@ def test_systemd_accepts_the_unit(tmp_path: Path) -> None:
     r = subprocess.run(["systemd-analyze", "security", "--offline=true", "--threshold=30", str(local)],
                        check=False, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout[-2000:]  # exposure 3.0 or lower ("OK")
+
+
+def test_config_holds_deployment_files_only() -> None:
+    # settings defaults and example profiles ship in the package (app/defaults.py, app/profiles/)
+    files = {p.name for p in CONFIG.iterdir() if p.name != "__pycache__"}
+    assert files == {"gunicorn.conf.py", "keyrx.service", "60-keyrx.rules", "keyrx.sysusers", "keyrx-modules.conf"}
+
+
+def test_gunicorn_binds_where_the_cli_looks() -> None:
+    from app.paths import bind, local_url
+    assert bind({}) == "127.0.0.1:9867" and local_url({}) == "http://127.0.0.1:9867"
+    v6 = {"KEYRX_HOST": "::1", "KEYRX_PORT": "9000"}
+    assert bind(v6) == "[::1]:9000" and local_url(v6) == "http://[::1]:9000"
+    assert bind({"KEYRX_HOST": "::"}) == "[::]:9867" and local_url({"KEYRX_HOST": "::"}) == "http://127.0.0.1:9867"

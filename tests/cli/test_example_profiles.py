@@ -1,4 +1,4 @@
-"""The example profiles in config/profiles validate offline and do what their descriptions say."""
+"""The example profiles shipped in app/profiles validate offline and do what their descriptions say."""
 from __future__ import annotations
 
 import json
@@ -8,9 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import main
+from app.paths import example_profiles
 from tests.conftest import ApiClient
 
-PROFILES = sorted((Path(__file__).resolve().parents[2] / "config" / "profiles").glob("*.json"))
+PROFILES = example_profiles()
 CASES = {
     "caps-ctrl-esc": [("d:capslock t:50 u:capslock", "d:esc u:esc"),
                       ("d:capslock t:300 d:c u:c u:capslock", "d:leftctrl d:c u:c u:leftctrl")],

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from app.broadcaster import DEFAULT_TOPICS, Broadcaster, CursorError
+from app.broadcaster import Broadcaster, CursorError
 from app.bus import Bus
+from app.vocab import DEFAULT_TOPICS
 
 
 class FakeClient:

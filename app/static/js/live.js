@@ -1,6 +1,5 @@
 // The live connection: /ws with the bearer subprotocol, resume with since/epoch, backoff, resync.
 
-const BASE_TOPICS = ["device", "profile", "layer", "hw"];
 const MAX_BACKOFF_MS = 10000;
 
 export class Live extends EventTarget {
@@ -9,9 +8,11 @@ export class Live extends EventTarget {
    * @param {() => string} o.token           the API token
    * @param {(env: object) => void} o.apply  applies one event envelope to the page's state
    * @param {() => Promise<{seq:number, epoch:string}>} o.resync  re-fetches every snapshot
+   * @param {string[]} o.topics             the topics the page follows (the server's default topics)
    */
-  constructor({ token, apply, resync }) {
+  constructor({ token, apply, resync, topics }) {
     super();
+    this.baseTopics = topics;
     this.token = token;
     this.apply = apply;
     this.resync = resync;
@@ -46,7 +47,7 @@ export class Live extends EventTarget {
   }
 
   topics() {
-    return this.keyTopic ? [...BASE_TOPICS, "key"] : BASE_TOPICS;
+    return this.keyTopic ? [...this.baseTopics, "key"] : this.baseTopics;
   }
 
   /** Ask for `key` events (the live monitor) or stop them. */

@@ -90,7 +90,8 @@ async function start() {
       h("button", { onclick: start }, "Try again")));
     return;
   }
-  live = new Live({ token: () => token.get(), apply: (env) => state.apply(env), resync: () => state.load() });
+  live = new Live({ token: () => token.get(), apply: (env) => state.apply(env), resync: () => state.load(),
+    topics: state.meta.default_topics });
   live.addEventListener("state", setIndicator);
   live.addEventListener("event", ({ detail }) => {
     if (["layer", "key", "hw"].includes(detail.event.split(".")[0])) monitorEvent(detail);

@@ -11,17 +11,19 @@ export const state = new (class extends EventTarget {
     this.status = null;
     this.hw = null;             // {backend, state, detail}
     this.layers = new Map();    // device id -> active layer names
+    this.meta = null;           // GET /api/meta: topics, read-only fields, settings defaults (fetched once)
   }
 
   changed(what, detail = {}) {
     this.dispatchEvent(new CustomEvent("change", { detail: { what, ...detail } }));
   }
 
-  /** Fetch every snapshot; the returned cursor is the oldest of their positions. */
+  /** Fetch every snapshot (and, the first time, the vocabulary); the cursor is the oldest of their positions. */
   async load() {
-    const [devices, profiles, status] = await Promise.all([
-      get("/devices"), get("/profiles"), get("/status"),
+    const [meta, devices, profiles, status] = await Promise.all([
+      this.meta ?? get("/meta"), get("/devices"), get("/profiles"), get("/status"),
     ]);
+    this.meta = meta;
     this.devices = new Map(devices.devices.map((d) => [d.id, d]));
     this.profiles = new Map(profiles.profiles.map((p) => [p.name, p]));
     this.active = profiles.active;

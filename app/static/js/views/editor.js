@@ -6,8 +6,6 @@ import { state } from "../state.js";
 import { exportProfile, remove, rename, setActive } from "./profiles.js";
 import { simulatorPanel } from "./simulator.js";
 
-const SETTINGS = [["tap_hold_ms", 200], ["combo_ms", 50], ["oneshot_ms", 1000]];
-
 /** An action as the user types it: plain text is a key or chord; JSON for the rest. */
 export function actionText(action) {
   if (typeof action === "string") return action;
@@ -165,7 +163,7 @@ function draw() {
             h("label", {}, "Description"),
             input({ class: "description", placeholder: "What this profile is for", maxlength: "1000" },
               () => m.description, (v) => { m.description = v; })),
-          h("div", { class: "settings" }, SETTINGS.map(([k, dflt]) =>
+          h("div", { class: "settings" }, Object.entries(state.meta.settings).map(([k, dflt]) =>
             h("div", { class: "field", dataset: { path: `settings.${k}` } },
               h("label", {}, k),
               input({ type: "number", min: "1", placeholder: String(dflt), class: `setting-${k}` },

@@ -5,8 +5,6 @@ import { download, h, replace, timeAgo, toast } from "../dom.js";
 import { EXAMPLES } from "../examples.js";
 import { state } from "../state.js";
 
-const READ_ONLY = ["active", "revision", "created_at", "updated_at"];
-
 export function renderProfiles(root) {
   const profiles = [...state.profiles.values()];
   replace(root,
@@ -94,7 +92,7 @@ async function importFile(fileObj, error) {
     replace(error, `${fileObj.name} does not hold a profile (a JSON object with "layers")`);
     return;
   }
-  for (const k of READ_ONLY) delete body[k];
+  for (const k of state.meta.read_only.profile) delete body[k];
   body.name = body.name || fileObj.name.replace(/\.json$/i, "").replace(/[^A-Za-z0-9_-]/g, "-");
   while (true) {
     try {

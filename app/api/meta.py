@@ -1,0 +1,36 @@
+"""GET /api/meta: the vocabulary the UI shares with the daemon, so the UI keeps no copy of it.
+
+Topics, event names and read-only fields come from `app.vocab`; settings defaults and key names
+come from the profile language in `hw`.
+"""
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+from .. import __version__, vocab
+
+bp = Blueprint("meta", __name__, url_prefix="/api")
+
+
+@cache
+def vocabulary() -> dict[str, Any]:
+    """The body of GET /api/meta; it never changes while the daemon runs."""
+    from hw.keys import all_names
+    from hw.profile_actions import SETTINGS
+    return {
+        "version": __version__,
+        "topics": list(vocab.TOPICS),
+        "default_topics": list(vocab.DEFAULT_TOPICS),
+        "events": list(vocab.EVENTS),
+        "read_only": {"profile": list(vocab.PROFILE_READ_ONLY)},
+        "settings": {name: default for name, (default, _, _) in SETTINGS.items()},
+        "keys": all_names(),
+    }
+
+
+@bp.get("/meta")
+def meta() -> Response:
+    return jsonify(vocabulary())

@@ -1,0 +1,36 @@
+"""gunicorn settings for KeyRx: one gevent worker (the keyboard grab is exclusive and there is
+one event bus per process). Shipped in the package so an installed KeyRx runs with
+`gunicorn -c python:app.gunicorn_conf app.wsgi:app` (what `keyrx run` does); a checkout's
+config/gunicorn.conf.py takes these settings and may override them for its deployment.
+
+Standard library and `app.paths` only: gunicorn reads this before the app loads.
+"""
+import os
+from typing import Any
+
+from app.paths import bind as _bind
+
+bind = _bind()              # KEYRX_HOST (default 127.0.0.1) and KEYRX_PORT (default 9867)
+worker_class = "gevent"
+workers = 1                 # never more: see above
+worker_connections = int(os.environ.get("KEYRX_WORKER_CONNECTIONS", "2000"))
+preload_app = False         # the app must load in the worker, after gevent has patched
+graceful_timeout = 3        # open WebSockets would otherwise hold a stop for 30 s
+timeout = 30
+keepalive = 5
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("KEYRX_LOG_LEVEL", "info").lower()
+proc_name = "keyrx"
+
+
+def post_worker_init(worker: Any) -> None:
+    """Start the remap thread and the broadcaster once the worker serves."""
+    worker.wsgi.extensions["keyrx"].start()
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """Release the keyboards before the worker goes away."""
+    app = getattr(worker, "wsgi", None)
+    if app is not None and "keyrx" in getattr(app, "extensions", {}):
+        app.extensions["keyrx"].stop()

@@ -1,0 +1,70 @@
+"""A non-editable install stands alone: built as a wheel, installed into a fresh venv, run from
+a directory outside the checkout, it has its defaults, its example profiles, its web UI and its
+WSGI and gunicorn entry points."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PROBE = """
+import json, sys
+from pathlib import Path
+root = Path(sys.argv[1])
+assert all(Path(p or ".").resolve() != root for p in sys.path), sys.path
+import app, app.gunicorn_conf
+from app.paths import example_profiles
+assert root not in Path(app.__file__).resolve().parents, app.__file__
+a = app.create_app({"HW_BACKEND": "virtual", "TOKEN": "packaged-token-0123"})
+c = a.test_client()
+host = {"Host": "127.0.0.1:9867"}
+index = c.get("/", headers=host)
+script = c.get("/static/js/main.js", headers=host)
+meta = c.get("/api/meta", headers={**host, "Authorization": "Bearer packaged-token-0123"})
+print(json.dumps({"port": a.config["PORT"], "examples": [p.stem for p in example_profiles()],
+                  "index": [index.status_code, b'src="/static/js/main.js"' in index.data],
+                  "script": script.status_code, "meta": meta.get_json(), "bind": app.gunicorn_conf.bind}))
+"""
+
+
+def sh(*argv: str | Path, **kw: Any) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([str(a) for a in argv], capture_output=True, text=True, timeout=600, **kw)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.mark.slow
+def test_an_installed_wheel_runs_without_the_checkout(tmp_path: Path) -> None:
+    sh(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", tmp_path / "dist", ROOT)
+    wheel = next((tmp_path / "dist").glob("keyrx-*.whl"))
+    venv = tmp_path / "venv"
+    sh(sys.executable, "-m", "venv", venv)
+    sh(venv / "bin" / "pip", "install", "-q", wheel)
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KEYRX_", "PYTHON", "VIRTUAL_ENV"))}
+    env |= {"KEYRX_DATA_DIR": str(tmp_path / "data"), "KEYRX_HW_BACKEND": "virtual"}
+    py = venv / "bin" / "python"
+    out = sh(py, "-c", PROBE, ROOT, cwd=outside, env=env)
+    got = json.loads(out.stdout)
+    assert got["port"] == 9867
+    assert sorted(got["examples"]) == ["caps-ctrl-esc", "home-row-mods", "vim-nav"]
+    assert got["index"] == [200, True] and got["script"] == 200
+    assert got["meta"]["settings"]["tap_hold_ms"] == 200 and "key" in got["meta"]["topics"]
+    assert got["bind"] == "127.0.0.1:9867"
+
+    # the WSGI entry (gevent patches first) and the console script
+    wsgi = sh(py, "-c", "import app.wsgi, gevent.monkey as m; print(type(app.wsgi.app).__name__, "
+              "m.is_module_patched('socket'))", cwd=outside, env=env)
+    assert wsgi.stdout.split() == ["Flask", "True"]
+    example = next(p for p in (venv / "lib").glob("python3*/site-packages/app/profiles/vim-nav.json"))
+    check = sh(venv / "bin" / "keyrx", "check", example, cwd=outside, env=env)
+    assert check.stdout.strip() == f"{example}: ok"
