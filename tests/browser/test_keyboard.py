@@ -49,7 +49,8 @@ def test_a_tap_hold_and_a_nav_layer_built_by_clicks(ui: Page) -> None:
     form.locator('[data-part=hold] input.key-input').fill("leftctrl")
     form.locator("input.timeout").fill("180")
     expect(key(page, "capslock")).to_contain_text("esc / ⌃")
-    expect(form.locator("textarea.action-json")).to_have_value('{ "tap": "esc", "hold": "leftctrl", "timeout_ms": 180 }')
+    expect(form.locator("textarea.action-json")).to_have_value(
+        '{"tap": "esc", "hold": "leftctrl", "timeout_ms": 180}')
 
     page.click("button.add-layer-tab")
     page.fill("input.kb-layer-name", "nav")
@@ -119,7 +120,8 @@ def test_the_json_box_and_the_form_follow_each_other(ui: Page) -> None:
     expect(form.locator(".macro-step")).to_have_count(3)
     expect(key(page, "f1")).to_contain_text("⌘…")
     form.locator("button.add-key").click()
-    expect(form.locator("textarea.action-json")).to_have_value('{ "macro": [ "h", { "delay_ms": 30 }, { "text": "i!" }, "a" ] }')
+    expect(form.locator("textarea.action-json")).to_have_value(
+        '{"macro": ["h", {"delay_ms": 30}, {"text": "i!"}, "a"]}')
     form.locator("select.action-type").first.select_option("null")
     expect(key(page, "f1")).to_contain_text("∅")
     form.locator("select.action-type").first.select_option("oneshot")
@@ -162,8 +164,8 @@ def test_leaving_with_unsaved_edits_asks_first(ui: Page) -> None:
 
 
 def test_the_print_view_has_a_sheet_per_layer(ui: Page) -> None:
-    page = keyboard(ui, {"name": "demo", "layers": {"base": {"capslock": "esc"}, "nav": {"h": "left"}, "num": {"j": "1"}},
-                         "combos": [{"keys": ["j", "k"], "action": "esc"}]})
+    layers = {"base": {"capslock": "esc"}, "nav": {"h": "left"}, "num": {"j": "1"}}
+    page = keyboard(ui, {"name": "demo", "layers": layers, "combos": [{"keys": ["j", "k"], "action": "esc"}]})
     page.click("button.print")
     sheets = page.locator(".print-sheets [data-layer-sheet]")
     expect(sheets).to_have_count(3)

@@ -48,12 +48,13 @@ export function actionEditor({ value, set, path, ctx, top = false, nested = fals
  * @param {() => {ok: boolean, value?: *, text?: string}} t.get
  * @param {(v: *) => void} t.set            write a parsed action (undefined: unmap)
  * @param {(text: string) => *} t.parse     text -> action (throws on a typo)
+ * @param {(v: *) => string} t.format       action -> its one-line JSON
  * @param {boolean} t.top                    may be "not mapped"
  * @param {() => void} t.close
  */
 export function actionForm(t, ctx) {
   const got = t.get();
-  const jsonText = (v) => (v === undefined ? "" : JSON.stringify(v, null, 1).replace(/\n\s*/g, " "));
+  const jsonText = (v) => (v === undefined ? "" : typeof v === "string" ? JSON.stringify(v) : t.format(v));
   const json = h("textarea", { class: "action-json mono", rows: "3", spellcheck: false, "aria-label": "Action as JSON",
     value: got.ok ? jsonText(got.value) : got.text });
   const jsonError = h("div", { class: "field-error json-error", role: "alert" });

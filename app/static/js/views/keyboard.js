@@ -6,7 +6,7 @@ import { h, replace } from "../dom.js";
 import { state } from "../state.js";
 import { drawBoard, focusKey } from "../keyboard/board.js";
 import { combosPanel } from "../keyboard/combos.js";
-import { findLayer, findRow, lookup, readRow, setKey } from "../keyboard/doc.js";
+import { findLayer, findRow, readRow, setKey } from "../keyboard/doc.js";
 import { actionForm } from "../keyboard/form.js";
 import { geometry, layoutFor, layouts, rememberLayout } from "../keyboard/geometry.js";
 import { layerTabs } from "../keyboard/layers.js";
@@ -106,20 +106,18 @@ function formFor(c) {
   if (kb.target?.key) {
     const key = kb.target.key;
     const here = findRow(findLayer(m, kb.layer), key);
-    const r = lookup(m, kb.layer, key, c.parse);
     return actionForm({
-      title: `${key} in ${kb.layer}`, path: `layers.${kb.layer}.${key}`, top: true, parse: c.parse,
+      title: `${key} in ${kb.layer}`, path: `layers.${kb.layer}.${key}`, top: true, parse: c.parse, format: c.actionText,
       get: () => (here ? { ...readRow(here, c.parse), text: here.action } : { ok: true, value: undefined }),
       set: (v) => { setKey(m, kb.layer, key, v, c.actionText); c.touch(); },
       close: () => closeForm(c),
-      inheritedNote: r.mapped ? null : r.from,
     }, ctx);
   }
   const combo = m.combos[kb.target.combo];
   if (!combo) { kb.target = null; return null; }
   const i = kb.target.combo;
   return actionForm({
-    title: `Combo ${combo.keys || i + 1}`, path: `combos.${i}.action`, top: false, parse: c.parse,
+    title: `Combo ${combo.keys || i + 1}`, path: `combos.${i}.action`, top: false, parse: c.parse, format: c.actionText,
     get: () => { try { return { ok: true, value: combo.action.trim() ? c.parse(combo.action) : "" }; } catch (err) { return { ok: false, error: err.message, text: combo.action }; } },
     set: (v) => { combo.action = v === undefined ? "" : c.actionText(v); c.touch(); },
     close: () => closeForm(c),
