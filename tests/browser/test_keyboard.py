@@ -28,13 +28,18 @@ def key(page: Any, name: str) -> Any:
     return page.locator(f'.kb-view svg [data-key="{name}"]')
 
 
-def set_key(page: Any, name: str, to: str) -> None:
-    """Click a key in the current layer and make it type `to`."""
+def key_form(page: Any, name: str) -> Any:
+    """Click a key in the current layer and choose "Key or chord" in its form."""
     key(page, name).click()
     form = page.locator(".action-form")
     expect(form.locator("h2")).to_contain_text(f"{name} in ")
     form.locator("select.action-type").first.select_option("key")
-    form.locator("input.key-input").first.fill(to)
+    return form
+
+
+def set_key(page: Any, name: str, to: str) -> None:
+    """Make a key of the current layer type `to`."""
+    key_form(page, name).locator("input.key-input").first.fill(to)
 
 
 def test_a_tap_hold_and_a_nav_layer_built_by_clicks(ui: Page) -> None:
@@ -97,9 +102,7 @@ def test_layers_duplicate_move_rename_and_remove(ui: Page) -> None:
 
 def test_an_invalid_chord_shows_its_error_beside_the_field(ui: Page) -> None:
     page = keyboard(ui)
-    key(page, "a").click()
-    form = page.locator(".action-form")
-    form.locator("select.action-type").first.select_option("key")
+    form = key_form(page, "a")
     form.locator("button.mod-toggle[data-mod=ctrl]").click()
     form.locator("input.key-input").fill("capslok")
     expect(form.locator("textarea.action-json")).to_have_value('"ctrl+capslok"')
@@ -203,9 +206,7 @@ def test_keyboard_only(ui: Page) -> None:
 def test_pick_falls_back_to_the_browser_key(ui: Page) -> None:
     # the daemon offers no capture here, so the browser's keydown is used and labelled as such
     page = keyboard(ui)
-    key(page, "b").click()
-    form = page.locator(".action-form")
-    form.locator("select.action-type").first.select_option("key")
+    form = key_form(page, "b")
     form.locator("button.pick").click()
     expect(form.locator("button.pick")).to_have_text("Press a key (Esc cancels)…")
     page.keyboard.press("F5")

@@ -47,17 +47,17 @@ export class History {
 
   /** The model to show after an undo, or null. */
   undo() {
-    if (!this.undoStack.length) return null;
-    this.redoStack.push(this.current);
-    this.current = this.undoStack.pop();
-    this.lastField = null;
-    return JSON.parse(this.current);
+    return this.move(this.undoStack, this.redoStack);
   }
 
   redo() {
-    if (!this.redoStack.length) return null;
-    this.undoStack.push(this.current);
-    this.current = this.redoStack.pop();
+    return this.move(this.redoStack, this.undoStack);
+  }
+
+  move(from, to) {
+    if (!from.length) return null;
+    to.push(this.current);
+    this.current = from.pop();
     this.lastField = null;
     return JSON.parse(this.current);
   }
