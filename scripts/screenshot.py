@@ -1,4 +1,5 @@
-"""Take docs/screenshot.png (and docs/screenshot-editor.png) from a daemon with sample data.
+"""Take docs/screenshot.png, docs/screenshot-editor.png and docs/screenshot-keyboard.png from a daemon
+with sample data.
 
 Usage: .venv/bin/python scripts/screenshot.py   (needs chromium and the test extra)
 """
@@ -52,6 +53,12 @@ def main() -> None:
                 page.click("button.run")
                 expect(page.locator("ol.output li").first).to_be_visible()
                 page.screenshot(path=str(ROOT / "docs" / "screenshot-editor.png"))
+                page.click("button.keyboard-tab")  # remembered: later editors open on this tab
+                page.click('.kb-view svg [data-key="capslock"]')
+                expect(page.locator(".action-form select.action-type").first).to_have_value("taphold")
+                page.evaluate("window.scrollTo(0, 0)")
+                page.set_viewport_size({"width": 1280, "height": 1040})
+                page.screenshot(path=str(ROOT / "docs" / "screenshot-keyboard.png"))
                 browser.close()
         finally:
             d.stop()

@@ -2,6 +2,7 @@
 
 import { get, takeTokenFromUrl, token } from "./api.js";
 import { $, h, keepFocus, replace } from "./dom.js";
+import { attachLive, pressesOn } from "./keyboard/presses.js";
 import { Live } from "./live.js";
 import { state } from "./state.js";
 import { renderDevices } from "./views/devices.js";
@@ -23,7 +24,7 @@ function render() {
   const { view, arg } = route();
   const main = $("#view");
   document.querySelectorAll("nav a").forEach((a) => a.classList.toggle("current", a.dataset.view === view));
-  live?.wantKeys(view === "monitor");
+  live?.wantKeys(view === "monitor" || (view === "profiles" && Boolean(arg) && pressesOn()));
   clearInterval(statusTimer);
   if (view === "status") statusTimer = setInterval(() => state.refreshStatus().catch(() => {}), 5000);
   if (view === "profiles" && arg) return renderEditor(main, arg);
@@ -93,6 +94,7 @@ async function start() {
   live = new Live({ token: () => token.get(), apply: (env) => state.apply(env), resync: () => state.load(),
     topics: state.meta.default_topics });
   live.addEventListener("state", setIndicator);
+  attachLive(live);
   live.addEventListener("event", ({ detail }) => {
     if (["layer", "key", "hw"].includes(detail.event.split(".")[0])) monitorEvent(detail);
     if (detail.event === "device.updated" || detail.event === "profile.activated") state.refreshStatus().catch(() => {});

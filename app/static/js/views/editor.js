@@ -5,6 +5,7 @@ import { h, replace, toast } from "../dom.js";
 import { state } from "../state.js";
 import { exportProfile, remove, rename, setActive } from "./profiles.js";
 import { simulatorPanel } from "./simulator.js";
+import { editorBar, edited, keyboardClosed, keyboardMode, keyboardView } from "./keyboard.js";
 
 /** An action as the user types it: plain text is a key or chord; JSON for the rest. */
 export function actionText(action) {
@@ -51,7 +52,14 @@ export async function renderEditor(root, name) {
 }
 
 export function closeEditor() {
+  if (editor) keyboardClosed();
   editor = null;
+}
+
+/** What the keyboard view, undo/redo and print need of the open editor. */
+function kbContext() {
+  const e = editor;
+  return { editor: e, alive: () => editor === e, draw, touch, parse: parseAction, actionText, showErrors };
 }
 
 /** A profile changed elsewhere: reload it unless the user has unsaved edits, then warn. */
@@ -130,6 +138,7 @@ function touch() {
   const bar = editor.root.querySelector(".save-state");
   if (bar) bar.textContent = "Unsaved changes";
   editor.root.querySelector("button.save")?.removeAttribute("disabled");
+  edited(kbContext());
 }
 
 function input(attrs, get, set) {
@@ -156,6 +165,7 @@ function draw() {
     editor.stale ? h("div", { class: "banner warn" }, editor.stale,
       editor.latest ? h("button", { onclick: () => { editor.model = toModel(editor.latest); editor.revision = editor.latest.revision; editor.dirty = false; editor.stale = null; draw(); } }, "Load their version") : null) : null,
     h("div", { class: "problems", role: "alert" }),
+    editorBar(kbContext()),
     h("div", { class: "editor-grid" },
       h("div", { class: "editor-main" },
         h("section", { class: "card" },
@@ -168,10 +178,11 @@ function draw() {
               h("label", {}, k),
               input({ type: "number", min: "1", placeholder: String(dflt), class: `setting-${k}` },
                 () => m.settings[k] ?? "", (v) => { m.settings[k] = v; }))))),
-        m.layers.map(layerCard),
-        h("div", { class: "row" },
-          h("button", { class: "add-layer", onclick: () => { m.layers.push({ name: nextLayerName(), rows: [{ key: "", action: "" }] }); touch(); draw(); } }, "+ Layer")),
-        combosCard(),
+        keyboardMode() ? keyboardView(kbContext()) : [
+          m.layers.map(layerCard),
+          h("div", { class: "row" },
+            h("button", { class: "add-layer", onclick: () => { m.layers.push({ name: nextLayerName(), rows: [{ key: "", action: "" }] }); touch(); draw(); } }, "+ Layer")),
+          combosCard()],
         help()),
       h("aside", { class: "editor-side" }, simulatorPanel({ profile: () => currentProfile(), showErrors }))));
 }

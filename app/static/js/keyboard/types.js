@@ -1,0 +1,141 @@
+// The kinds of action the form offers, as a table: each entry says how to recognise an action
+// of its kind, how to make one when the user picks the kind, and which fields edit it. A new
+// kind of action is a new entry here (and a new step kind a new entry in MACRO_STEPS).
+
+import { h } from "../dom.js";
+import { keyField } from "./keyfield.js";
+
+const isObj = (a) => a !== null && typeof a === "object" && !Array.isArray(a);
+const has = (field) => (a) => isObj(a) && field in a;
+const join = (path, part) => (path ? `${path}.${part}` : String(part));
+
+/** A small labelled control whose errors land beside it (its own data-path). */
+export function optionField({ path, label, control }) {
+  return h("div", { class: "field", dataset: { path } }, h("label", {}, label), control, h("div", { class: "field-error" }));
+}
+
+function numberInput(value, set, attrs = {}) {
+  return h("input", { type: "number", min: "0", class: "num", value: value ?? "", ...attrs,
+    oninput: (e) => set(e.target.value === "" ? undefined : Number(e.target.value)) });
+}
+
+function selectInput(value, options, set, attrs = {}) {
+  return h("select", { ...attrs, onchange: (e) => set(e.target.value) },
+    options.map(([v, text]) => h("option", { value: v, selected: v === (value ?? "") }, text)));
+}
+
+function layerSelect(value, set, ctx, label) {
+  const names = ctx.layers().filter((n) => n !== "base");
+  if (value && !names.includes(value)) names.push(value);
+  if (!names.length) return h("p", { class: "muted small" }, "Add a layer first (the tabs above the keyboard).");
+  return selectInput(value, names.map((n) => [n, n]), set, { class: "layer-select", "aria-label": label });
+}
+
+/** Options of a tap-hold besides tap and hold; each is omitted from the JSON when left empty. */
+export const TAP_HOLD_OPTIONS = [
+  { name: "timeout_ms", label: "Timeout (ms)", render: (v, set, ctx) =>
+    numberInput(v, set, { min: "1", placeholder: `${ctx.settings().tap_hold_ms || 200} (profile)`, class: "num timeout" }) },
+  { name: "mode", label: "Decides hold when", render: (v, set) => selectInput(v, [
+    ["", "default (permissive)"], ["permissive", "permissive: another key pressed and released"],
+    ["press", "press: another key pressed"], ["timeout", "timeout: only after the timeout"]],
+  (x) => set(x || undefined), { class: "mode" }) },
+];
+
+export const MACRO_STEPS = [
+  { id: "key", label: "Key or chord", matches: (s) => typeof s === "string", make: () => "a",
+    render: (s, set, path) => keyField({ value: s, set, path, label: "Key" }) },
+  { id: "delay", label: "Delay", matches: has("delay_ms"), make: () => ({ delay_ms: 50 }),
+    render: (s, set, path) => optionField({ path: join(path, "delay_ms"), label: "Delay (ms)",
+      control: numberInput(s.delay_ms, (v) => set({ delay_ms: v ?? 0 }), { "aria-label": "Delay (ms)" }) }) },
+  { id: "text", label: "Text", matches: has("text"), make: () => ({ text: "" }),
+    render: (s, set, path) => optionField({ path: join(path, "text"), label: "Text",
+      control: h("input", { class: "text-step", value: s.text, "aria-label": "Text", oninput: (e) => set({ text: e.target.value }) }) }) },
+];
+
+function macroSteps(action, set, path, ctx) {
+  const steps = [...action.macro];
+  const list = h("ol", { class: "macro-steps" });
+  const change = () => set({ ...action, macro: [...steps] });
+  const draw = () => list.replaceChildren(...steps.map((step, i) => {
+    const kind = MACRO_STEPS.find((k) => k.matches(step)) || MACRO_STEPS[0];
+    const here = join(join(path, "macro"), i);
+    const put = (v) => { steps[i] = v; change(); };
+    const move = (d) => { [steps[i], steps[i + d]] = [steps[i + d], steps[i]]; change(); draw(); };
+    return h("li", { class: "macro-step", dataset: { path: here } },
+      selectInput(kind.id, MACRO_STEPS.map((k) => [k.id, k.label]), (id) => {
+        steps[i] = MACRO_STEPS.find((k) => k.id === id).make(); change(); draw();
+      }, { class: "step-kind", "aria-label": `Step ${i + 1} kind` }),
+      kind.render(step, put, here, ctx),
+      h("span", { class: "step-tools" },
+        h("button", { type: "button", class: "link", disabled: i === 0, "aria-label": "Move step up", onclick: () => move(-1) }, "↑"),
+        h("button", { type: "button", class: "link", disabled: i === steps.length - 1, "aria-label": "Move step down", onclick: () => move(1) }, "↓"),
+        h("button", { type: "button", class: "link danger", "aria-label": "Remove step", onclick: () => { steps.splice(i, 1); change(); draw(); } }, "×")),
+      h("div", { class: "field-error" }));
+  }));
+  draw();
+  return h("div", { class: "field macro", dataset: { path: join(path, "macro") } },
+    h("label", {}, "Steps, typed in order when the key is pressed"), list,
+    h("div", { class: "row" }, MACRO_STEPS.map((k) => h("button", { type: "button", class: `add-step add-${k.id}`,
+      onclick: () => { steps.push(k.make()); change(); draw(); } }, `+ ${k.label}`))),
+    h("div", { class: "field-error" }));
+}
+
+/**
+ * The kinds of action. render(action, set, path, ctx) returns the fields; ctx has layers(),
+ * settings(), key (the physical key being edited) and nested(value, set, path, opts) for an
+ * action inside an action.
+ */
+export const ACTION_TYPES = [
+  { id: "inherit", label: "Not mapped (falls through)", top: true, matches: (a) => a === undefined, make: () => undefined,
+    render: (a, set, path, ctx) => h("p", { class: "muted small" }, ctx.layer === "base"
+      ? "The key types itself." : "The key does what it does in the layers below (base).") },
+  { id: "key", label: "Key or chord", matches: (a) => typeof a === "string" || has("key")(a),
+    make: (a, ctx) => ctx.key || "a",
+    render: (a, set, path) => {
+      const long = isObj(a);
+      const chord = long ? a.key : a;
+      const repeat = !long || a.repeat !== false;
+      const put = (c, r) => set(r ? c : { key: c, repeat: false });
+      return h("div", { class: "fields" },
+        keyField({ value: chord, set: (c) => put(c, repeat), path: long ? join(path, "key") : path, label: "Key" }),
+        h("label", { class: "check small" }, h("input", { type: "checkbox", class: "repeat", checked: repeat,
+          onchange: (e) => put(chord, e.target.checked) }), " repeats while held"));
+    } },
+  { id: "null", label: "Nothing (disabled)", matches: (a) => a === null, make: () => null,
+    render: () => h("p", { class: "muted small" }, "The key does nothing.") },
+  ...[["layer", "Layer while held"], ["toggle", "Toggle a layer"], ["switch", "Switch the base layer"]].map(([id, label]) => ({
+    id, label, matches: has(id), make: (a, ctx) => ({ [id]: ctx.layers().find((n) => n !== "base") || "" }),
+    render: (a, set, path, ctx) => optionField({ path: join(path, id), label: "Layer",
+      control: layerSelect(a[id], (v) => set({ ...a, [id]: v }), ctx, "Layer") }),
+  })),
+  { id: "oneshot", label: "One-shot (next key only)", matches: has("oneshot"), make: () => ({ oneshot: "leftshift" }),
+    render: (a, set, path, ctx) => {
+      const isLayer = isObj(a.oneshot);
+      return h("div", { class: "fields" },
+        optionField({ path: join(path, "oneshot"), label: "One-shot of", control: selectInput(isLayer ? "layer" : "key",
+          [["key", "a modifier or key"], ["layer", "a layer"]], (v) => set({ oneshot: v === "layer"
+            ? { layer: ctx.layers().find((n) => n !== "base") || "" } : "leftshift" }), { class: "oneshot-kind" }) }),
+        isLayer ? optionField({ path: join(path, "oneshot.layer"), label: "Layer",
+          control: layerSelect(a.oneshot.layer, (v) => set({ oneshot: { ...a.oneshot, layer: v } }), ctx, "Layer") })
+          : keyField({ value: a.oneshot, set: (v) => set({ oneshot: v }), path: join(path, "oneshot"), label: "Key" }));
+    } },
+  { id: "taphold", label: "Tap-hold", nestable: false, matches: (a) => isObj(a) && ("tap" in a || "hold" in a),
+    make: (a, ctx) => ({ tap: typeof a === "string" ? a : ctx.key || "a", hold: "leftctrl" }),
+    render: (a, set, path, ctx) => h("div", { class: "fields taphold" },
+      h("div", { class: "sub", dataset: { part: "tap" } }, h("h4", {}, "Tap"),
+        ctx.nested(a.tap, (v) => set({ ...a, tap: v }), join(path, "tap"))),
+      h("div", { class: "sub", dataset: { part: "hold" } }, h("h4", {}, "Hold"),
+        ctx.nested(a.hold, (v) => set({ ...a, hold: v }), join(path, "hold"))),
+      h("div", { class: "options" }, TAP_HOLD_OPTIONS.map((o) => optionField({ path: join(path, o.name), label: o.label,
+        control: o.render(a[o.name], (v) => {
+          const next = { ...a };
+          if (v === undefined || v === "") delete next[o.name]; else next[o.name] = v;
+          set(next);
+        }, ctx) })))) },
+  { id: "macro", label: "Macro", matches: has("macro"), make: () => ({ macro: ["a"] }), render: macroSteps },
+];
+
+/** The entry for an action (null for an action no entry knows: edit it as JSON). */
+export function typeOf(action) {
+  return ACTION_TYPES.find((t) => t.matches(action)) || null;
+}
