@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("create_app", "KeyRx"):
+    if name in ("create_app", "Runtime"):
         from . import factory
         return getattr(factory, name)
     if name == "default_data_dir":

@@ -9,6 +9,9 @@ from werkzeug.exceptions import HTTPException
 
 import hw
 
+from .services import Invalid, NotApplied, WrongState
+from .store import Conflict, MissingReference, NotFound, StaleRevision
+
 PROBLEM = "application/problem+json"
 
 
@@ -48,8 +51,8 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 
 def problem(status: int, detail: str, *, title: str | None = None,
             errors: Mapping[str, list[str]] | None = None,
-            headers: Mapping[str, str] | None = None) -> Response:
-    """A problem+json response."""
+            headers: Mapping[str, str] | None = None, **members: Any) -> Response:
+    """A problem+json response; `members` are extension members added to the document."""
     from http import HTTPStatus
     try:
         phrase = HTTPStatus(status).phrase
@@ -59,6 +62,7 @@ def problem(status: int, detail: str, *, title: str | None = None,
                             "detail": detail, "instance": request.path if request else None}
     if errors:
         body["errors"] = dict(errors)
+    body.update(members)
     resp = Response(json.dumps(body), status=status, mimetype=PROBLEM)
     for k, v in (headers or {}).items():
         resp.headers[k] = v
@@ -86,9 +90,36 @@ def install(app: Flask) -> None:
         return problem(422, _validation_detail(errors), title="Validation failed", errors=errors)
 
     @app.errorhandler(hw.ScriptError)
-    def _script(exc: hw.ScriptError) -> Response:
+    @app.errorhandler(hw.ProfileError)
+    def _script(exc: hw.ScriptError | hw.ProfileError) -> Response:
         return problem(422, _validation_detail(exc.errors), title="Validation failed",
                        errors=exc.errors)
+
+    @app.errorhandler(NotFound)
+    def _not_found(exc: NotFound) -> Response:
+        return problem(404, str(exc))
+
+    @app.errorhandler(MissingReference)
+    def _missing_reference(exc: MissingReference) -> Response:
+        return problem(422, exc.detail, title="Validation failed", errors={exc.field: [exc.message]})
+
+    @app.errorhandler(StaleRevision)
+    def _stale(exc: StaleRevision) -> Response:
+        return problem(412, f"the resource has changed: its revision is now {exc.current}",
+                       headers={"ETag": f'"{exc.current}"'})
+
+    @app.errorhandler(Conflict)
+    @app.errorhandler(WrongState)
+    def _conflict(exc: Conflict | WrongState) -> Response:
+        return problem(409, str(exc))
+
+    @app.errorhandler(Invalid)
+    def _invalid(exc: Invalid) -> Response:
+        return problem(422, exc.detail, title=exc.title, errors=exc.errors)
+
+    @app.errorhandler(NotApplied)
+    def _not_applied(exc: NotApplied) -> Response:
+        return problem(503, str(exc), title="Remap loop not responding")
 
     @app.errorhandler(hw.UnknownDevice)
     def _unknown_device(exc: hw.UnknownDevice) -> Response:

@@ -10,9 +10,12 @@ from flask import Flask
 import hw
 
 from . import __version__, defaults, errors, security, ui
-from .bus import blocking_offload
-from .core import KeyRx, build
+from .events import snapshots
+from .events.bus import blocking_offload
+from .events.ws import frames
+from .events.ws import routes as ws_routes
 from .paths import default_data_dir
+from .services import Runtime, build
 from .store import Store
 
 LIST_SETTINGS = ("ALLOWED_HOSTS", "ALLOWED_ORIGINS")
@@ -51,23 +54,30 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
                          allowed_hosts=app.config["ALLOWED_HOSTS"],
                          allowed_origins=app.config["ALLOWED_ORIGINS"])
 
+    from .api import blueprints
+    from .api.schemas import ProfileSchema
+
     offload, write_lock = blocking_offload()
     store = Store(data_dir / "keyrx.db", offload=offload, write_lock=write_lock)
-    app.extensions["keyrx"] = build(app.config, hw, store, __version__)
+    runtime = build(app.config, hw, store, __version__,
+                    validate=lambda doc: ProfileSchema().load(doc), encode=frames.text_frame)
+    app.extensions["keyrx"] = runtime
     errors.install(app)
     security.install(app, gate)
+    snapshots.install(app, snapshots.SnapshotGate())
 
-    from .api import blueprints
     for bp in blueprints():
         app.register_blueprint(bp)
+    app.register_blueprint(ws_routes.bp)
     ui.install(app)
 
     @app.before_request
     def _start_once() -> None:
         # gunicorn starts us from post_worker_init; other servers on the first request
-        app.extensions["keyrx"].start()
+        if not runtime.started:
+            runtime.start()
 
     return app
 
 
-__all__ = ["KeyRx", "create_app"]
+__all__ = ["Runtime", "create_app"]

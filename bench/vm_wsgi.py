@@ -15,5 +15,5 @@ KEY_EVENTS_FLAG = "/tmp/keyrx-bench-key-events"
 # while the flag exists every key becomes a `key` event, as with clients subscribed to `key`
 keyrx.hw_config = lambda: dataclasses.replace(_config(), key_events=os.path.exists(KEY_EVENTS_FLAG))
 if os.environ.get("BENCH_PLAIN"):  # the comparison row: 5 ms switch interval, normal priority
-    keyrx.hw.switch_interval = None
-    keyrx.hw.rt_priority = None
+    keyrx.loop.switch_interval = None
+    keyrx.loop.rt_priority = None

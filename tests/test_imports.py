@@ -21,8 +21,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 WEB = {"flask", "gevent", "marshmallow", "werkzeug", "flask_sock", "simple_websocket", "apispec"}
-SERVER = WEB | {"hw", "app.store", "app.api", "app.events", "app.factory", "app.core", "app.bus",
-                "app.broadcaster", "app.ws", "app.errors", "app.security", "app.ui", "app.wsgi"}
+SERVER = WEB | {"hw", "app.store", "app.api", "app.events", "app.services", "app.factory", "app.errors",
+                "app.security", "app.ui", "app.wsgi"}
 LIGHT = [*sorted((ROOT / "app" / "cli").glob("*.py")), *(ROOT / "app" / f for f in ("vocab.py", "paths.py",
                                                                                      "defaults.py"))]
 # hw does not export these yet; GET /api/meta reads them from the submodules until it does
@@ -75,7 +75,7 @@ def test_light_modules_import_no_server_code(path: Path) -> None:
 def test_cli_import_is_light() -> None:
     probe = ("import sys, app.cli; print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
              f"{sorted(WEB | {'hw', 'sqlite3'})!r} or m.split('.')[:2] in [['app', s] for s in "
-             "('store', 'api', 'events', 'factory', 'core', 'bus', 'broadcaster', 'ws')])))")
+             "('store', 'api', 'events', 'services', 'factory')])))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True,
                          cwd=ROOT)
     assert out.stdout.split() == []

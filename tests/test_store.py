@@ -36,7 +36,7 @@ def test_newer_schema_refused(tmp_path: Path) -> None:
 def test_committed_writes_survive_reopen(store: Store, tmp_path: Path) -> None:
     store.create_profile("a", BODY)
     store.set_active_profile("a")
-    store.saw_devices([{"id": "usb-1-2-abc", "name": "K", "path": "/dev/input/event3"}])
+    store.record_seen([{"id": "usb-1-2-abc", "name": "K", "path": "/dev/input/event3"}])
     store.update_device("usb-1-2-abc", None, {"label": "Desk"})
     # a second connection (another process after a crash) sees every committed write
     other = Store(tmp_path / "k.db")
@@ -98,7 +98,7 @@ def test_delete_rules(store: Store) -> None:
     with pytest.raises(Conflict):
         store.delete_profile("a", None)
     store.set_active_profile(None)
-    store.saw_devices([{"id": "d1", "name": "K"}])
+    store.record_seen([{"id": "d1", "name": "K"}])
     store.update_device("d1", None, {"profile": "a"})
     with pytest.raises(Conflict, match="d1"):
         store.delete_profile("a", None)
@@ -109,9 +109,9 @@ def test_delete_rules(store: Store) -> None:
 
 
 def test_device_settings_survive_reconnect(store: Store) -> None:
-    store.saw_devices([{"id": "d1", "name": "Old", "path": "/dev/input/event3"}])
+    store.record_seen([{"id": "d1", "name": "Old", "path": "/dev/input/event3"}])
     store.update_device("d1", None, {"enabled": False, "label": "Desk"})
-    store.saw_devices([{"id": "d1", "name": "New", "path": "/dev/input/event7"}])
+    store.record_seen([{"id": "d1", "name": "New", "path": "/dev/input/event7"}])
     d = store.get_device("d1")
     assert d["enabled"] is False and d["label"] == "Desk" and d["path"] == "/dev/input/event7"
     assert d["revision"] == 2

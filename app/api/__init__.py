@@ -1,4 +1,12 @@
-"""The /api blueprints and the small helpers they share."""
+"""The HTTP API (API.md): one blueprint per resource, and the small helpers they share.
+
+Lives here: the views (devices, profiles, status, simulate, events, openapi), their
+marshmallow schemas and the OpenAPI document. A view parses the request, makes one call on
+a service of the Runtime (`runtime()`) and shapes the response; errors are mapped in
+app/errors.py. May import Flask, marshmallow, `hw` (public names), `app.services`,
+`app.events` (the broadcaster's cursors, topics and `@snapshot`) and `app.errors`; never the
+store or the hw loop directly, and no blueprint imports another.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -6,14 +14,14 @@ from typing import Any
 from flask import Blueprint, Response, current_app, json, jsonify, request
 from marshmallow import Schema
 
-from ..core import KeyRx
 from ..errors import ApiError
+from ..services import Runtime
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 
 
-def keyrx() -> KeyRx:
-    """The app's KeyRx instance."""
+def runtime() -> Runtime:
+    """The app's Runtime."""
     return current_app.extensions["keyrx"]  # type: ignore[no-any-return]
 
 
@@ -63,14 +71,7 @@ def with_etag(body: dict[str, Any], status: int = 200) -> Response:
     return resp
 
 
-def precondition_failed(current: int) -> ApiError:
-    """412 with the current ETag."""
-    return ApiError(412, f"the resource has changed: its revision is now {current}",
-                    headers={"ETag": f'"{current}"'})
-
-
 def blueprints() -> list[Blueprint]:
     """Every /api blueprint."""
-    from .. import ws
     from . import devices, events, meta, openapi, profiles, simulate, status
-    return [status.bp, meta.bp, devices.bp, profiles.bp, simulate.bp, events.bp, ws.bp, openapi.bp]
+    return [status.bp, meta.bp, devices.bp, profiles.bp, simulate.bp, events.bp, openapi.bp]

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
-from app.broadcaster import Broadcaster, CursorError
-from app.bus import Bus
+from app.events.broadcaster import Broadcaster, CursorError
+from app.events.bus import Bus
+from app.events.snapshots import SnapshotGate
+from app.services.runtime import KeySubscribers
 from app.vocab import DEFAULT_TOPICS
 
 
@@ -24,9 +26,7 @@ class FakeClient:
         self.closed: tuple[int, str] | None = None
 
     def offer(self, frame: bytes, replay: bool = False, direct: bool = False) -> bool:
-        n = frame[1] & 0x7F
-        header = 2 if n < 126 else 4 if n == 126 else 10
-        self.frames.put(json.loads(frame[header:]))
+        self.frames.put(json.loads(frame))  # the broadcaster's default encoding: plain JSON
         return not self.refuse
 
     def shutdown(self, code: int, reason: str) -> None:
@@ -151,7 +151,8 @@ def test_an_unserializable_event_does_not_leave_a_gap(hub: Broadcaster) -> None:
     assert client.next()["seq"] == 1
 
 
-def test_snapshots_and_writes_do_not_overlap(hub: Broadcaster) -> None:
+def test_snapshots_and_writes_do_not_overlap() -> None:
+    hub = SnapshotGate()
     hub.begin_write(1)
     assert hub.begin_snapshot(0.05) is False  # gave up waiting (bounded)
     hub.end_snapshot()
@@ -169,7 +170,7 @@ def test_snapshots_and_writes_do_not_overlap(hub: Broadcaster) -> None:
 
 def test_the_loop_publishes_keystrokes_only_while_someone_listens() -> None:
     calls: list[bool] = []
-    hub = Broadcaster(Bus(10, 1.0), "e1", enrich=identity, on_key_interest=calls.append)
+    hub = Broadcaster(Bus(10, 1.0), "e1", enrich=identity, on_topics=KeySubscribers(calls.append))
     a, b, plain = FakeClient({"key"}), FakeClient({"key", "device"}), FakeClient()
     hub.attach(plain, None, None, 15)
     hub.attach(a, None, None, 15)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 import time
 
-from app.bus import Bus
+from app.events.bus import Bus
 
 
 def test_full_bus_waits_then_drops_and_counts() -> None:

@@ -137,8 +137,8 @@ def test_activating_a_profile_through_the_api_applies_before_it_answers(tmp_path
             assert keys(read(out, 2)) == [(e.KEY_B, 1), (e.KEY_B, 0)]
             dev = next(d for d in api.get("/api/devices").get_json()["devices"] if d["name"] == NAME)
             assert api.patch(f"/api/devices/{dev['id']}", json={"enabled": False}).status_code == 200
-            assert keyrx.hw.state().state == "running"
-            assert not next(d for d in keyrx.hw.devices() if d.name == NAME).grabbed
+            assert keyrx.loop.state().state == "running"
+            assert not next(d for d in keyrx.loop.devices() if d.name == NAME).grabbed
         finally:
             keyrx.stop()
             keyrx.store.close()

@@ -265,3 +265,14 @@ def blocking_offload() -> tuple[Callable[..., Any] | None, Any]:
     import gevent
     from gevent import monkey
     return gevent.get_hub().threadpool.apply, monkey.get_original("_thread", "allocate_lock")()
+
+
+def gevent_timeout(seconds: float, fn: Callable[..., Any], *args: Any) -> bool:
+    """Run `fn(*args)` in this greenlet, giving up after `seconds`; False when it gave up."""
+    import gevent
+    try:
+        with gevent.Timeout(seconds):
+            fn(*args)
+    except gevent.Timeout:
+        return False
+    return True

@@ -1,50 +1,45 @@
 """The broadcaster: takes events off the bus, gives them seq, keeps the replay ring, fans out.
 
-One supervised greenlet (a real thread without gevent). Each event is serialized once, into
-a ready-to-send WebSocket frame shared by every client. Assigning a seq, appending to the
-ring and queueing to clients happen in one step that never yields, and so does attaching a
-client (hello, replay, registration): replay and live can neither overlap nor leave a gap.
+One supervised greenlet (a real thread without gevent). Each event is serialized once, by
+`encode` (the ws side passes its framing), into bytes shared by every client. Assigning a
+seq, appending to the ring and queueing to clients happen in one step that never yields, and
+so does attaching a client (hello, replay, registration): replay and live can neither overlap
+nor leave a gap. `enrich` completes an hw event before it is sequenced; it must only read
+(it runs on this greenlet, which must never stall). Who wants to know which topics clients
+follow passes `on_topics`.
 """
 from __future__ import annotations
 
 import collections
 import json
 import logging
-import struct
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ..clock import now_iso
+from ..vocab import topic_of
 from .bus import Bus
-from .store import now_iso
 
 log = logging.getLogger("keyrx.events")
 
-BATCH = 64            # events per step before other greenlets get a turn
-MAX_BACKOFF_S = 5.0
+BATCH, MAX_BACKOFF_S = 64, 5.0  # events per step before other greenlets get a turn; restart delay
 Enrich = Callable[[str, dict[str, Any]], dict[str, Any]]
+Encode = Callable[[bytes], bytes]  # JSON -> the bytes clients get; they end with the JSON
+OnTopics = Callable[[set[str], set[str]], None]  # (topics a client joined, topics it left)
 
 
-def text_frame(payload: bytes) -> tuple[bytes, int]:
-    """An unmasked, final WebSocket text frame (server side) and its header length."""
-    n = len(payload)
-    if n < 126:
-        head = struct.pack("!BB", 0x81, n)
-    elif n < 1 << 16:
-        head = struct.pack("!BBH", 0x81, 126, n)
-    else:
-        head = struct.pack("!BBQ", 0x81, 127, n)
-    return head + payload, len(head)
+def _plain(payload: bytes) -> bytes:
+    return payload
 
 
-def control(obj: dict[str, Any]) -> bytes:
-    """A frame for a non-event message (hello, heartbeat, resync_required, pong, error)."""
-    return text_frame(json.dumps(obj, separators=(",", ":")).encode())[0]
+def _ignore(event: str, data: dict[str, Any]) -> dict[str, Any]:
+    return data
 
 
-class Sink(Protocol):
+class WsClient(Protocol):
     """What the broadcaster needs of a WebSocket client."""
 
     topics: set[str]
@@ -55,16 +50,16 @@ class Sink(Protocol):
 
 @dataclass(frozen=True)
 class Entry:
-    """One event in the ring: its frame and where the JSON starts in it."""
+    """One event in the ring: its encoded bytes and where the JSON starts in them."""
 
     seq: int
     topic: str
     frame: bytes
-    header: int
+    start: int
 
     @property
     def payload(self) -> memoryview:
-        return memoryview(self.frame)[self.header:]
+        return memoryview(self.frame)[self.start:]
 
 
 class CursorError(Exception):
@@ -74,9 +69,9 @@ class CursorError(Exception):
 class Broadcaster:
     """Owns seq, epoch, the ring and the set of clients."""
 
-    def __init__(self, bus: Bus, epoch: str, *, enrich: Enrich, ring_size: int = 4096,
-                 ring_bytes: int = 256 << 20, wait_timeout: float = 2.0,
-                 on_key_interest: Callable[[bool], None] | None = None) -> None:
+    def __init__(self, bus: Bus, epoch: str, *, enrich: Enrich = _ignore, encode: Encode = _plain,
+                 ring_size: int = 4096, ring_bytes: int = 256 << 20, wait_timeout: float = 2.0,
+                 on_topics: OnTopics | None = None) -> None:
         self.bus = bus
         self.epoch = epoch
         self.head = 0
@@ -85,11 +80,11 @@ class Broadcaster:
         self.ring_bytes = ring_bytes
         self._ring_used = 0
         self._enrich = enrich
+        self._encode = encode
         self._wait_timeout = wait_timeout
         self._lock = threading.Lock()  # a gevent lock under gevent; never held across a yield
-        self.clients: set[Sink] = set()
-        self._key_clients = 0
-        self._on_key_interest = on_key_interest
+        self.clients: set[WsClient] = set()
+        self._on_topics = on_topics
         self.last_loss = -1  # cursors at or before it may have missed a lost event
         self.loss_reason = ""
         self.state = "stopped"
@@ -99,9 +94,6 @@ class Broadcaster:
         self._running = False
         self._thread: Any = None
         self._inflight: list[Any] = []
-        self._writes = 0
-        self._snapshots = 0
-        self._idle = threading.Condition()
 
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
@@ -124,10 +116,6 @@ class Broadcaster:
             clients = list(self.clients)
         for client in clients:
             client.shutdown(1001, "daemon shutting down")
-
-    @property
-    def running(self) -> bool:
-        return self._running
 
     def revive(self) -> None:
         """Start the loop again if it ended outside its supervisor (a killed greenlet)."""
@@ -173,7 +161,7 @@ class Broadcaster:
             items = self.bus.take(BATCH, timeout=1.0)
             self._inflight = list(items)
             for i, (event, data, done) in enumerate(items):
-                data = self._enrich(event, data)  # may write to the store (and yield)
+                data = self._enrich(event, data)  # reads only
                 # a lone event may be written straight to idle clients; a burst is queued
                 # so that each writer sends it in one go
                 with self._lock:
@@ -198,10 +186,11 @@ class Broadcaster:
         seq = self.head + 1
         envelope = {"type": "event", "seq": seq, "epoch": self.epoch, "ts": now_iso(),
                     "event": event, "data": data}
-        frame, header = text_frame(json.dumps(envelope, separators=(",", ":")).encode())
-        topic = event.split(".", 1)[0]
+        payload = json.dumps(envelope, separators=(",", ":")).encode()
+        frame = self._encode(payload)
+        topic = topic_of(event)
         self.head = seq  # only once it is serialized: a failure leaves no gap
-        self.ring.append(Entry(seq, topic, frame, header))
+        self.ring.append(Entry(seq, topic, frame, len(frame) - len(payload)))
         self._ring_used += len(frame)
         while len(self.ring) > self.ring_size or (self._ring_used > self.ring_bytes and len(self.ring) > 1):
             self._ring_used -= len(self.ring.popleft().frame)
@@ -211,9 +200,12 @@ class Broadcaster:
 
     def _lose(self, reason: str) -> None:
         self.last_loss, self.loss_reason = self.head, reason
-        frame = control(self.resync(reason))
+        frame = self._control(self.resync(reason))
         for client in self.clients:
             client.offer(frame)
+
+    def _control(self, obj: dict[str, Any]) -> bytes:  # hello, resync_required
+        return self._encode(json.dumps(obj, separators=(",", ":")).encode())
 
     # -- cursors, replay, clients --------------------------------------------------------------
     @property
@@ -241,9 +233,10 @@ class Broadcaster:
         with self._lock:
             return list(self.ring) if since is None else self._since(since, epoch)
 
-    def attach(self, client: Sink, since: int | None, epoch: str | None,
+    def attach(self, client: WsClient, since: int | None, epoch: str | None,
                heartbeat_s: float) -> dict[str, Any]:
         """Queue hello (+ replay or resync_required) to a new client and register it, atomically."""
+        self.revive()
         with self._lock:
             replay: list[Entry] = []
             reason = None
@@ -258,86 +251,47 @@ class Broadcaster:
                      "topics": sorted(client.topics),
                      "replay": None if since is None or reason else
                      {"from": since + 1, "to": self.head, "count": len(chosen)}}
-            client.offer(control(hello), replay=True)
+            client.offer(self._control(hello), replay=True)
             if reason:
-                client.offer(control(self.resync(reason)), replay=True)
+                client.offer(self._control(self.resync(reason)), replay=True)
             for entry in chosen:
                 client.offer(entry.frame, replay=True)
             self.clients.add(client)
-            change = self._count_key("key" in client.topics)
-        self._key_interest(change)
+        self._topics_changed(set(client.topics), set())
         return hello
 
-    def detach(self, client: Sink) -> None:
+    def detach(self, client: WsClient) -> None:
         """Forget a client."""
         with self._lock:
-            change = None
-            if client in self.clients:
-                self.clients.discard(client)
-                change = self._count_key(-("key" in client.topics))
-        self._key_interest(change)
+            known = client in self.clients
+            self.clients.discard(client)
+        if known:
+            self._topics_changed(set(), set(client.topics))
 
-    def set_topics(self, client: Sink, topics: set[str]) -> None:
+    def set_topics(self, client: WsClient, topics: set[str]) -> None:
         """Change what a client receives from the next event on."""
         with self._lock:
-            change = None
-            if client in self.clients:
-                change = self._count_key(("key" in topics) - ("key" in client.topics))
-            client.topics = topics
-        self._key_interest(change)
+            known = client in self.clients
+            before, client.topics = client.topics, topics
+        if known:
+            self._topics_changed(topics - before, before - topics)
 
-    def _count_key(self, delta: int) -> bool | None:
-        """Count `key` subscribers; True/False when the first joined / the last left."""
-        before = self._key_clients
-        self._key_clients += delta
-        if (before == 0) != (self._key_clients == 0):
-            return self._key_clients > 0
-        return None
+    def _topics_changed(self, joined: set[str], left: set[str]) -> None:
+        if self._on_topics is not None and (joined or left):
+            self._on_topics(joined, left)
 
-    def _key_interest(self, change: bool | None) -> None:
-        if change is not None and self._on_key_interest is not None:
-            self._on_key_interest(change)
-
-    # -- publishing and snapshot consistency --------------------------------------------------
-    # A write request publishes after changing the store and returns once its event has a
-    # seq. A snapshot reads the seq, then the state. So that the state holds exactly the
-    # events up to that seq, a snapshot starts once no write is in flight, and writes wait
-    # while a snapshot is being read. Both waits are bounded (QUIESCE_S).
+    # -- publishing ------------------------------------------------------------------------------
     def publish(self, event: str, data: dict[str, Any]) -> bool:
         """Publish from the hub side; return once the event has its seq (never waits for delivery)."""
         if not self._running:
             return self.bus.publish(event, data)
+        self.revive()
         done = threading.Event()
         if not self.bus.publish(event, data, done):
             return False
         if not done.wait(self._wait_timeout):
             log.warning("event %s did not get its seq within %.1f s", event, self._wait_timeout)
         return True
-
-    def begin_write(self, timeout: float) -> None:
-        """A request that may change state (and publish) starts, once no snapshot is read."""
-        with self._idle:
-            self._idle.wait_for(lambda: self._snapshots == 0, timeout)
-            self._writes += 1
-
-    def end_write(self) -> None:
-        """That request has finished; its events have their seq."""
-        with self._idle:
-            self._writes -= 1
-            self._idle.notify_all()
-
-    def begin_snapshot(self, timeout: float) -> bool:
-        """A snapshot read starts once no write is in flight; False if it waited in vain."""
-        with self._idle:
-            quiet = self._idle.wait_for(lambda: self._writes == 0, timeout)
-            self._snapshots += 1
-            return quiet
-
-    def end_snapshot(self) -> None:
-        """That snapshot has been read."""
-        with self._idle:
-            self._snapshots -= 1
-            self._idle.notify_all()
 
     def status(self) -> dict[str, Any]:
         """The broadcaster's part of /api/status."""

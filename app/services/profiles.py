@@ -1,0 +1,160 @@
+"""Profiles: create, replace, merge-patch (and so rename), delete, activate; the compile cache."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import hw
+
+from ..store import PROFILE_BODY, MissingReference, NotFound, Store
+from .errors import Invalid, NotApplied
+
+log = logging.getLogger("keyrx")
+
+Row = dict[str, Any]
+Publish = Callable[[str, Row], object]
+Validate = Callable[[Row], Row]
+SUMMARY = ("name", "description", "settings", "active", "revision", "created_at", "updated_at")
+MAX_PATCH_DEPTH = 64
+
+
+def body_of(profile: Row) -> Row:
+    """The stored body of a profile document (what PUT replaces)."""
+    return {k: profile[k] for k in PROFILE_BODY if k in profile}
+
+
+def merge_patch(target: Any, patch: Any, depth: int = 0) -> Any:
+    """RFC 7396 JSON merge patch."""
+    if depth > MAX_PATCH_DEPTH:
+        raise Invalid("the patch is nested too deeply", {"body": ["nested too deeply"]}, title=None)
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value, depth + 1)
+    return result
+
+
+class Profiles:
+    """Every profile operation; a change the loop runs is applied before the call returns.
+
+    `validate` checks a whole profile document (the API's schema); `apply` hands the loop
+    the current configuration and says whether it took it in time.
+    """
+
+    def __init__(self, store: Store, publish: Publish, apply: Callable[[], bool],
+                 cursor: Callable[[], tuple[int, str]], validate: Validate) -> None:
+        self._store = store
+        self._publish = publish
+        self._apply = apply
+        self._cursor = cursor
+        self._validate = validate
+        self._compiled: dict[tuple[str, int], Any] = {}
+
+    # -- reads ---------------------------------------------------------------------------
+    def snapshot(self) -> Row:
+        """GET /api/profiles: the summaries, the active name and the seq they reflect."""
+        seq, epoch = self._cursor()  # before the read: every event up to it is in the state
+        profiles = self._store.list_profiles()
+        return {"profiles": [{f: p[f] for f in SUMMARY} for p in profiles],
+                "active": self._store.active_profile(), "seq": seq, "epoch": epoch}
+
+    def get(self, name: str) -> Row:
+        """One profile; NotFound if missing."""
+        return self._store.get_profile(name)
+
+    def active(self) -> str | None:
+        """The active profile's name (None: pass-through)."""
+        return self._store.active_profile()
+
+    # -- compiled forms ------------------------------------------------------------------
+    def compiled(self, name: str) -> Any:
+        """The compiled stored profile of that name, cached by revision; NotFound if missing."""
+        profile = self._store.get_profile(name)
+        key = (name, profile["revision"])
+        if key not in self._compiled:
+            self._compiled = {k: v for k, v in self._compiled.items() if k[0] != name}
+            self._compiled[key] = hw.compile_profile(profile)
+        return self._compiled[key]
+
+    def for_loop(self, name: str | None) -> Any:
+        """What the loop runs for that name: its compiled form, or None (pass-through)."""
+        if name is None:
+            return None
+        try:
+            return self.compiled(name)
+        except NotFound:
+            log.warning("profile %s vanished; using pass-through", name)
+            return None
+
+    def simulate(self, profile: str | Row | None, steps: Sequence[Any]) -> list[Row]:
+        """Run a stored profile (by name), a validated inline one, or none on virtual time."""
+        if isinstance(profile, str):
+            compiled = self.compiled(profile)
+        else:
+            compiled = None if profile is None else hw.compile_profile(profile)
+        return hw.simulate(compiled, steps)
+
+    # -- writes --------------------------------------------------------------------------
+    def create(self, data: Row) -> Row:
+        """A new profile from a validated body, or a copy of `copy_from` (its description
+        replaced when one is given)."""
+        body = body_of(data)
+        if "copy_from" in data:
+            source = data["copy_from"]
+            try:
+                body = body_of(self._store.get_profile(source))
+            except NotFound:
+                raise MissingReference("copy_from", "profile", source,
+                                       detail=f"no profile named '{source}' to copy") from None
+            if data.get("description"):
+                body["description"] = data["description"]
+        profile = self._store.create_profile(data["name"], body)
+        self._publish("profile.created", {"profile": profile})
+        return profile
+
+    def replace(self, name: str, expect: int | None, data: Row) -> Row:
+        """PUT: a new body for the profile."""
+        return self._update(name, expect, lambda current: (name, body_of(data)))
+
+    def patch(self, name: str, expect: int | None, patch: Row) -> Row:
+        """Merge-patch the profile (renaming it when the patch sets `name`)."""
+        def change(current: Row) -> tuple[str, Row]:
+            merged = merge_patch({"name": current["name"], **body_of(current)}, patch)
+            if "name" not in merged:
+                raise Invalid("a profile's name cannot be removed", {"name": ["cannot be null"]})
+            data = self._validate(merged)
+            return data["name"], body_of(data)
+        return self._update(name, expect, change)
+
+    def _update(self, name: str, expect: int | None,
+                change: Callable[[Row], tuple[str, Row]]) -> Row:
+        before, after = self._store.update_profile(name, expect, change)
+        if self._store.profile_in_use(after["name"]):
+            self._apply()
+        data: Row = {"profile": after}
+        if before["name"] != after["name"]:
+            data["previous_name"] = before["name"]
+        self._publish("profile.updated", data)
+        return after
+
+    def delete(self, name: str, expect: int | None) -> None:
+        """Delete a profile no device uses and that is not active."""
+        self._store.delete_profile(name, expect)
+        self._publish("profile.deleted", {"name": name})
+
+    def activate(self, name: str | None) -> str | None:
+        """Make `name` the active profile (None: pass-through) and wait until the loop runs it."""
+        previous = self._store.set_active_profile(name)
+        if not self._apply():
+            raise NotApplied("the profile is stored as active but the remap loop did not take it "
+                             "in time; see /api/status")
+        if name is None:
+            self._publish("profile.deactivated", {"previous": previous})
+        else:
+            self._publish("profile.activated", {"name": name, "previous": previous})
+        return name

@@ -1,0 +1,65 @@
+"""The database schema, its migrations and how a connection is opened."""
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA_VERSION = 1
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE profiles (
+        name TEXT PRIMARY KEY,
+        description TEXT NOT NULL DEFAULT '',
+        settings TEXT NOT NULL DEFAULT '{}',
+        layers TEXT NOT NULL,
+        combos TEXT NOT NULL DEFAULT '[]',
+        revision INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL DEFAULT '',
+        bus TEXT NOT NULL DEFAULT '',
+        vendor TEXT NOT NULL DEFAULT '',
+        product TEXT NOT NULL DEFAULT '',
+        phys TEXT NOT NULL DEFAULT '',
+        uniq TEXT NOT NULL DEFAULT '',
+        label TEXT,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        profile TEXT,
+        last_seen TEXT,
+        revision INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
+    """,
+]
+
+PROFILE_BODY = ("description", "settings", "layers", "combos")
+DEVICE_INFO = ("name", "path", "bus", "vendor", "product", "phys", "uniq")
+# the device columns a PATCH may set; update_device builds its SET clause from these names only
+DEVICE_SETTINGS = ("label", "enabled", "profile")
+
+
+def connect(path: str) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL, fully synced."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")  # a 2xx must survive power loss too
+    return db
+
+
+def migrate(db: sqlite3.Connection, path: str) -> None:
+    """Bring the schema up to SCHEMA_VERSION (inside the caller's transaction)."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"database {path} has schema {version}, newer than this "
+                           f"KeyRx ({SCHEMA_VERSION}); upgrade KeyRx")
+    for step in range(version, SCHEMA_VERSION):
+        for stmt in MIGRATIONS[step].split(";"):  # the migrations hold no ';' inside a statement
+            if stmt.strip():
+                db.execute(stmt)
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
