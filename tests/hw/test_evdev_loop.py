@@ -11,20 +11,11 @@ import pytest
 
 from hw import Config, DeviceConfig, compile_profile
 from hw.devices import EvdevProvider
+from hw.ecodes import EV_KEY, EV_LED, EV_MSC, EV_REL, EV_SYN, SYN_DROPPED
 from hw.engine import Engine
 from hw.identity import device_id
 from hw.loop import Loop
-from tests.fakes import (
-    EV_KEY,
-    EV_LED,
-    EV_MSC,
-    EV_REL,
-    EV_SYN,
-    SYN_DROPPED,
-    EventLog,
-    FakeInputDevice,
-    FakeUInput,
-)
+from tests.fakes import EventLog, FakeInputDevice, FakeUInput
 
 KEY_A, KEY_B, KEY_X, KEY_ESC, KEY_BACKSPACE, KEY_ENTER, KEY_CAPSLOCK = 30, 48, 45, 1, 14, 28, 58
 REMAP = compile_profile({"layers": {"base": {"capslock": "esc", "a": "b"}}})

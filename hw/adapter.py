@@ -1,0 +1,134 @@
+"""Evdev objects as the loop's ports: an input node as a `Source`, a uinput device as a `Sink`.
+
+Both translate `OSError` into hw errors here, at the boundary (`DeviceGone` when the node is
+gone), so nothing past them catches `OSError`. They wrap the objects `hw/devices.py` opens and
+import nothing of evdev themselves.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import struct
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from .ecodes import EV_SYN, SYN_REPORT
+from .ports import Event
+from .types import DeviceGone, HwError
+
+
+class EvdevSource:
+    """An `evdev.InputDevice` as the loop's Source: its OSErrors come out as hw errors."""
+
+    def __init__(self, device: Any) -> None:
+        self.device = device  # the InputDevice (capabilities and ids, for the output)
+        self.path: str = device.path
+
+    def fileno(self) -> int | None:
+        try:
+            return int(self.device.fileno())
+        except (OSError, ValueError):  # closed: nothing to watch
+            return None
+
+    def read(self) -> list[Event]:
+        """The queued events; [] when there are none; DeviceGone on any failure (it is detached)."""
+        try:
+            return list(self.device.read())
+        except BlockingIOError:
+            return []
+        except OSError as exc:
+            raise DeviceGone(f"{self.path}: read failed: {exc.strerror or exc}") from exc
+
+    def grab(self) -> None:
+        try:
+            self.device.grab()
+        except OSError as exc:
+            raise _error(exc, f"{self.path}: grab") from exc
+
+    def ungrab(self) -> None:
+        try:
+            self.device.ungrab()
+        except OSError as exc:
+            raise _error(exc, f"{self.path}: ungrab") from exc
+
+    def close(self) -> None:
+        try:
+            self.device.close()
+        except OSError as exc:
+            raise _error(exc, f"{self.path}: close") from exc
+
+    def active_keys(self) -> list[int]:
+        try:
+            return list(self.device.active_keys())
+        except OSError as exc:
+            raise _error(exc, f"{self.path}: key state") from exc
+
+    def write(self, etype: int, code: int, value: int) -> None:
+        """Write an event into the node itself (LEDs; releases every reader sees)."""
+        try:
+            self.device.write(etype, code, value)
+        except OSError as exc:
+            raise _error(exc, f"{self.path}: write") from exc
+
+
+def _error(exc: OSError, doing: str) -> HwError:
+    """`DeviceGone` when the node is gone, an `HwError` saying what failed otherwise."""
+    kind = DeviceGone if exc.errno in (errno.ENODEV, errno.ENOENT, errno.EBADF) else HwError
+    return kind(f"{doing}: {exc.strerror or exc}")
+
+
+# struct input_event: a zero timeval (uinput stamps the event itself), type, code, value
+INPUT_EVENT = struct.Struct("@llHHi")
+SYN_FRAME = INPUT_EVENT.pack(0, 0, EV_SYN, SYN_REPORT, 0)
+
+
+class UInputDevice(Protocol):
+    """The subset of `evdev.UInput` a FrameSink needs: its fd, LED reads and close."""
+
+    @property
+    def fd(self) -> int: ...
+    def read(self) -> Sequence[Event]: ...
+    def close(self) -> None: ...
+
+
+class FrameSink:
+    """A uinput device written a frame at a time: its events and SYN_REPORT in one write(2).
+
+    `evdev.UInput.write` checks the fd's flags with fcntl before every event; each of those
+    syscalls lets go of the GIL, and getting it back can wait behind the server. One os.write
+    per frame is one syscall, and the kernel timestamps the frame inside it.
+    """
+
+    def __init__(self, device: UInputDevice) -> None:
+        self.device = device  # the evdev.UInput (its `device` node, `read` for the LEDs)
+        self._fd: int = device.fd
+        self._frame = bytearray()
+
+    def write(self, etype: int, code: int, value: int) -> None:
+        """Add an event to the frame."""
+        self._frame += INPUT_EVENT.pack(0, 0, etype, code, value)
+
+    def syn(self) -> None:
+        """Write the frame and its SYN_REPORT."""
+        frame, self._frame = self._frame + SYN_FRAME, bytearray()
+        view = memoryview(frame)
+        while view:  # uinput takes whole events; a short count only follows an error
+            view = view[os.write(self._fd, view):]
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def read(self) -> Sequence[Event]:
+        """What the desktop wrote to the device (LEDs); [] when nothing is queued."""
+        try:
+            return list(self.device.read())
+        except BlockingIOError:
+            return []
+        except OSError as exc:
+            raise DeviceGone(f"output device: {exc.strerror or exc}") from exc
+
+    def close(self) -> None:
+        self.device.close()
+
+
+__all__ = ["INPUT_EVENT", "EvdevSource", "FrameSink", "UInputDevice"]
