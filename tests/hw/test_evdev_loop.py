@@ -273,3 +273,22 @@ def test_layer_changes_are_published_once_each(rig: Rig) -> None:
     rig.sync()
     assert rig.out().keys() == [(105, 1), (105, 0)]
     assert not [e for e, _ in rig.log.seen if e == "layer.changed"]
+
+
+def test_key_events_follow_the_interest_command(rig: Rig) -> None:
+    kbd = rig.plug(0)
+    rig.start()
+    rig.log.wait("device.grabbed")
+    kbd.keys((KEY_X, 1), (KEY_X, 0))
+    rig.sync()
+    assert not [e for e, _ in rig.log.seen if e == "key"]
+    rig.loop.set_key_events(True)
+    kbd.keys((KEY_A, 1), (KEY_A, 2), (KEY_A, 0))
+    pressed = rig.log.wait("key")
+    assert pressed["input"] == {"key": str(KEY_A), "action": "press"}  # the rig's loop names keys by code
+    assert pressed["output"] == [{"key": str(KEY_B), "action": "press"}]
+    assert rig.log.wait("key")["input"] == {"key": str(KEY_A), "action": "release"}  # no repeat event
+    rig.loop.set_key_events(False)
+    kbd.keys((KEY_X, 1), (KEY_X, 0))
+    rig.sync()
+    assert not [e for e, _ in rig.log.seen if e == "key"]
