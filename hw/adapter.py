@@ -9,7 +9,8 @@ from __future__ import annotations
 import errno
 import os
 import struct
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from .ecodes import EV_SYN, SYN_REPORT
@@ -32,49 +33,48 @@ class EvdevSource:
 
     def read(self) -> list[Event]:
         """The queued events; [] when there are none; DeviceGone on any failure (it is detached)."""
-        try:
-            return list(self.device.read())
-        except BlockingIOError:
-            return []
-        except OSError as exc:
-            raise DeviceGone(f"{self.path}: read failed: {exc.strerror or exc}") from exc
+        return read_events(self.device, self.path)
 
     def grab(self) -> None:
-        try:
+        with translated(f"{self.path}: grab"):
             self.device.grab()
-        except OSError as exc:
-            raise _error(exc, f"{self.path}: grab") from exc
 
     def ungrab(self) -> None:
-        try:
+        with translated(f"{self.path}: ungrab"):
             self.device.ungrab()
-        except OSError as exc:
-            raise _error(exc, f"{self.path}: ungrab") from exc
 
     def close(self) -> None:
-        try:
+        with translated(f"{self.path}: close"):
             self.device.close()
-        except OSError as exc:
-            raise _error(exc, f"{self.path}: close") from exc
 
     def active_keys(self) -> list[int]:
-        try:
+        with translated(f"{self.path}: key state"):
             return list(self.device.active_keys())
-        except OSError as exc:
-            raise _error(exc, f"{self.path}: key state") from exc
 
     def write(self, etype: int, code: int, value: int) -> None:
         """Write an event into the node itself (LEDs; releases every reader sees)."""
-        try:
+        with translated(f"{self.path}: write"):
             self.device.write(etype, code, value)
-        except OSError as exc:
-            raise _error(exc, f"{self.path}: write") from exc
 
 
-def _error(exc: OSError, doing: str) -> HwError:
-    """`DeviceGone` when the node is gone, an `HwError` saying what failed otherwise."""
-    kind = DeviceGone if exc.errno in (errno.ENODEV, errno.ENOENT, errno.EBADF) else HwError
-    return kind(f"{doing}: {exc.strerror or exc}")
+def read_events(device: Any, what: str) -> list[Event]:
+    """A device's queued events: [] on EAGAIN, DeviceGone on any other failure."""
+    try:
+        return list(device.read())
+    except BlockingIOError:
+        return []
+    except OSError as exc:
+        raise DeviceGone(f"{what}: read failed: {exc.strerror or exc}") from exc
+
+
+@contextmanager
+def translated(doing: str) -> Iterator[None]:
+    """OSError becomes `DeviceGone` when the node is gone, else an `HwError` saying what failed."""
+    try:
+        yield
+    except OSError as exc:
+        kind = DeviceGone if exc.errno in (errno.ENODEV, errno.ENOENT, errno.EBADF) else HwError
+        raise kind(f"{doing}: {exc.strerror or exc}") from exc
 
 
 # struct input_event: a zero timeval (uinput stamps the event itself), type, code, value
@@ -120,12 +120,7 @@ class FrameSink:
 
     def read(self) -> Sequence[Event]:
         """What the desktop wrote to the device (LEDs); [] when nothing is queued."""
-        try:
-            return list(self.device.read())
-        except BlockingIOError:
-            return []
-        except OSError as exc:
-            raise DeviceGone(f"output device: {exc.strerror or exc}") from exc
+        return read_events(self.device, "output device")
 
     def close(self) -> None:
         self.device.close()

@@ -16,8 +16,9 @@ from evdev import ecodes
 from .adapter import EvdevSource, FrameSink
 from .identity import device_id
 from .inotify import Inotify
+from .native import now_ms
 from .ports import Sink, Source
-from .types import DeviceInfo, HwError, NotSupported, now_ms
+from .types import DeviceInfo, HwError, NotSupported
 
 log = logging.getLogger("keyrx.hw")
 

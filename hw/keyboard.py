@@ -13,10 +13,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .ecodes import EV_KEY, EV_LED, EV_SYN, PANIC_KEYS, REPEAT, SYN_DROPPED, SYN_REPORT
+from .native import now_ms
 from .outbox import DeviceChange, Happening, KeyStroke, LayerChange
 from .output import Output
 from .ports import Out, Remapper, Sink, Source
-from .types import DeviceInfo, HwError, now_ms
+from .types import DeviceInfo, HwError
 
 if TYPE_CHECKING:
     from .actions import CompiledProfile

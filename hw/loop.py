@@ -17,22 +17,11 @@ from typing import TYPE_CHECKING
 
 from .inbox import Apply, Done, Inbox, Inject, KeyEvents, Steps, Stop
 from .keyboard import Keyboard
-from .native import NativeEvent
+from .native import NativeEvent, now_ms
 from .outbox import DeviceChange, Outbox
 from .ports import EngineFactory, Provider, Source
 from .tuning import RT_PRIORITY, SWITCH_INTERVAL, run_realtime, shorten_switch_interval
-from .types import (
-    Config,
-    DeviceGone,
-    DeviceInfo,
-    HwError,
-    HwState,
-    Natives,
-    NotSupported,
-    Publish,
-    UnknownDevice,
-    now_ms,
-)
+from .types import Config, DeviceGone, DeviceInfo, HwError, HwState, Natives, NotSupported, Publish, UnknownDevice
 
 if TYPE_CHECKING:
     from .actions import CompiledProfile

@@ -4,7 +4,6 @@ from __future__ import annotations
 import _thread
 import queue
 import select
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Literal
 
@@ -95,11 +94,6 @@ class UnknownDevice(HwError):
 
 class NotSupported(HwError):
     """The operation does not apply to this device or backend."""
-
-
-def now_ms() -> float:
-    """The monotonic clock in ms, as the engine and the loop count time."""
-    return time.monotonic() * 1000.0
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,13 @@ class Rig:
         Path(path).touch()
         return dev
 
+    def grabbed(self) -> FakeInputDevice:
+        """One keyboard, plugged in, running REMAP and grabbed."""
+        kbd = self.plug(0)
+        self.start()
+        self.log.wait("device.grabbed")
+        return kbd
+
     def unplug(self, dev: FakeInputDevice) -> None:
         dev.unplug()
         os.unlink(dev.path)
@@ -128,9 +135,7 @@ def test_one_busy_keyboard_does_not_starve_another(rig: Rig) -> None:
 
 
 def test_syn_dropped_resyncs_from_the_kernel_key_state(rig: Rig) -> None:
-    kbd = rig.plug(0)
-    rig.start()
-    rig.log.wait("device.grabbed")
+    kbd = rig.grabbed()
     kbd.keys((KEY_A, 1), (KEY_X, 1))
     rig.sync()
     kbd.down = {KEY_X, KEY_CAPSLOCK}  # A went up and capslock down while events were lost
@@ -140,9 +145,7 @@ def test_syn_dropped_resyncs_from_the_kernel_key_state(rig: Rig) -> None:
 
 
 def test_profile_switch_releases_what_the_old_profile_pressed(rig: Rig) -> None:
-    kbd = rig.plug(0)
-    rig.start()
-    rig.log.wait("device.grabbed")
+    kbd = rig.grabbed()
     kbd.keys((KEY_A, 1))
     rig.sync()
     rig.apply(Config(default_profile=None))
@@ -163,9 +166,7 @@ def test_disable_releases_held_keys_and_the_grab(rig: Rig) -> None:
 
 
 def test_unplug_with_a_key_held_releases_it_and_closes_the_output(rig: Rig) -> None:
-    kbd = rig.plug(0)
-    rig.start()
-    rig.log.wait("device.grabbed")
+    kbd = rig.grabbed()
     kbd.keys((KEY_A, 1))
     rig.sync()
     rig.unplug(kbd)
@@ -243,9 +244,7 @@ def test_panic_combo_releases_every_grab_until_the_api_reenables(rig: Rig) -> No
 
 
 def test_shutdown_releases_held_keys_and_grabs(rig: Rig) -> None:
-    kbd = rig.plug(0)
-    rig.start()
-    rig.log.wait("device.grabbed")
+    kbd = rig.grabbed()
     kbd.keys((KEY_A, 1))
     rig.sync()
     rig.loop.stop()
@@ -276,9 +275,7 @@ def test_layer_changes_are_published_once_each(rig: Rig) -> None:
 
 
 def test_key_events_follow_the_interest_command(rig: Rig) -> None:
-    kbd = rig.plug(0)
-    rig.start()
-    rig.log.wait("device.grabbed")
+    kbd = rig.grabbed()
     kbd.keys((KEY_X, 1), (KEY_X, 0))
     rig.sync()
     assert not [e for e, _ in rig.log.seen if e == "key"]
