@@ -87,6 +87,7 @@ class UInputDevice(Protocol):
 
     @property
     def fd(self) -> int: ...
+    def fileno(self) -> int: ...
     def read(self) -> Sequence[Event]: ...
     def close(self) -> None: ...
 
@@ -116,7 +117,8 @@ class FrameSink:
             view = view[os.write(self._fd, view):]
 
     def fileno(self) -> int:
-        return self._fd
+        """What select watches for the desktop's LED writes (for evdev.UInput: `fd` itself)."""
+        return int(self.device.fileno())
 
     def read(self) -> Sequence[Event]:
         """What the desktop wrote to the device (LEDs); [] when nothing is queued."""

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import queue
-import socket
 import struct
 import threading
 import time
@@ -138,7 +138,8 @@ class FakeInputDevice:
 class FakeUInput:
     """A uinput device: its `fd` takes packed input_events, recorded as frames ended by SYN_REPORT.
 
-    Like the real one, `fd` is also where the desktop's LED writes come back (`set_led`, `read`).
+    The real device reads the desktop's LED writes on the same fd; here `fileno()` (what select
+    watches) is a second pipe, fed by `set_led`.
     """
 
     def __init__(self, events: Any = None, **kw: Any) -> None:
@@ -146,10 +147,11 @@ class FakeUInput:
         self.name: str = kw.get("name", "")
         self.closed = False
         self.device = None
-        self._ours, self._peer = socket.socketpair()  # ours: the device's fd; peer: the kernel's side
-        self._ours.setblocking(False)
-        self._peer.setblocking(False)
-        self.fd = self._ours.fileno()
+        self._frames_r, self.fd = os.pipe()  # what is written to the device, read back here
+        os.set_blocking(self._frames_r, False)
+        fcntl.fcntl(self.fd, fcntl.F_SETPIPE_SZ, 1 << 20)  # room for ~20k frames between reads
+        self._leds_r, self._leds_w = os.pipe()  # what the desktop writes (set_led), read by `read`
+        os.set_blocking(self._leds_r, False)
         self._lock = threading.Lock()
         self._frames: list[list[tuple[int, int, int]]] = []
         self._frame: list[tuple[int, int, int]] = []
@@ -167,7 +169,7 @@ class FakeUInput:
             return
         while True:
             try:
-                chunk = self._peer.recv(65536)
+                chunk = os.read(self._frames_r, 1 << 20)
             except BlockingIOError:
                 break
             if not chunk:
@@ -184,14 +186,14 @@ class FakeUInput:
 
     def set_led(self, code: int, value: int) -> None:
         """What a desktop does on Caps Lock: write an LED state to the device."""
-        self._peer.send(INPUT_EVENT.pack(0, 0, EV_LED, code, value))
+        os.write(self._leds_w, INPUT_EVENT.pack(0, 0, EV_LED, code, value))
 
     def fileno(self) -> int:
-        return self.fd
+        return self._leds_r
 
     def read(self) -> list[FakeEvent]:
         try:
-            data = self._ours.recv(65536)
+            data = os.read(self._leds_r, 65536)
         except BlockingIOError:
             raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable") from None
         return [FakeEvent(t, c, v) for _, _, t, c, v in INPUT_EVENT.iter_unpack(data)]
@@ -208,8 +210,8 @@ class FakeUInput:
             if not self.closed:
                 self._collect()
                 self.closed = True
-                self._ours.close()
-                self._peer.close()
+                for fd in (self._frames_r, self.fd, self._leds_r, self._leds_w):
+                    os.close(fd)
 
     def keys(self) -> list[tuple[int, int]]:
         """(code, value) of every key event written, in order."""

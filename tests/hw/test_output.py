@@ -17,6 +17,9 @@ class PipeDevice:
         os.set_blocking(self.r, False)
         self.closed = False
 
+    def fileno(self) -> int:
+        return self.fd
+
     def read(self) -> list[Any]:
         return []
 
