@@ -7,14 +7,25 @@ with a `publish` callable, hands it the whole configuration with `apply` and ask
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
 
 from .keys import code_of, is_key, name_of
 from .keys import suggest as suggest_key
-from .loop import GRAB_WAIT_MS, Loop, Provider
+from .loop import GRAB_WAIT_MS, Loop
+from .ports import EngineFactory, Provider
 from .profile import ProfileError, compile_profile, validate_profile
 from .simulate import ScriptError, parse_events, parse_script, simulate
-from .types import Config, DeviceConfig, DeviceInfo, HwError, HwState, Natives, NotSupported, Publish, UnknownDevice
+from .types import (
+    Config,
+    DeviceConfig,
+    DeviceGone,
+    DeviceInfo,
+    HwError,
+    HwState,
+    Natives,
+    NotSupported,
+    Publish,
+    UnknownDevice,
+)
 from .unavailable import UnavailableProvider
 from .virtual import VirtualProvider
 
@@ -37,11 +48,14 @@ def evdev_problem() -> str | None:
 
 def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
                    natives: Natives | None = None,
-                   engine_factory: Callable[[Any], Any] | None = None,
+                   engine_factory: EngineFactory | None = None,
                    grab_wait_ms: float = GRAB_WAIT_MS) -> Loop:
-    """A backend of that kind; `auto` picks evdev when usable, else none with the reason."""
+    """A backend of that kind; `auto` picks evdev when usable, else none with the reason.
+
+    Real keyboards get the loop's realtime tuning (`hw/tuning.py`); the others leave the process
+    as it is.
+    """
     from .engine import Engine
-    from .keys import name_of
 
     provider: Provider
     if kind not in BACKENDS:
@@ -63,7 +77,7 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
                 grab_wait_ms=grab_wait_ms, realtime=provider.name == "evdev")
 
 
-__all__ = ["BACKENDS", "Config", "DeviceConfig", "DeviceInfo", "HwError", "HwState", "Loop",
+__all__ = ["BACKENDS", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo", "HwError", "HwState", "Loop",
            "Natives", "NotSupported", "ProfileError", "Publish", "ScriptError", "UnknownDevice",
            "code_of", "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
            "parse_events", "parse_script", "simulate", "suggest_key", "validate_profile"]

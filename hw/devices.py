@@ -1,6 +1,7 @@
 """Real keyboards through evdev: discovery, identity, hotplug and one uinput output per keyboard.
 
-The only module that imports evdev; every OSError it meets becomes an `HwError` here.
+The only module that imports evdev; every OSError it meets becomes an `HwError` here, including
+those of the objects it hands out: a keyboard is an `EvdevSource`, its output a `FrameSink`.
 """
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from typing import Any
 import evdev
 from evdev import ecodes
 
+from .adapter import EvdevSource, FrameSink
 from .identity import device_id
 from .inotify import Inotify
-from .output import FrameSink
-from .slot import now_ms
-from .types import DeviceInfo, HwError
+from .native import now_ms
+from .ports import Sink, Source
+from .types import DeviceInfo, HwError, NotSupported
 
 log = logging.getLogger("keyrx.hw")
 
@@ -63,7 +65,7 @@ class EvdevProvider:
                  uinput: UInputFactory | None = None, sys_dir: str = "/sys/class/input") -> None:
         self.input_dir = input_dir
         self._open = opener or evdev.InputDevice
-        self._uinput = uinput or evdev.UInput
+        self._uinput: UInputFactory = uinput or evdev.UInput
         self._sys_dir = sys_dir
         self._inotify: Inotify | None = None
         self._paths: dict[str, str] = {}  # node path -> device id, for what we handed out
@@ -85,7 +87,7 @@ class EvdevProvider:
             self._inotify = None
 
     # -- discovery -------------------------------------------------------------------
-    def scan(self) -> list[tuple[DeviceInfo, Any]]:
+    def scan(self) -> list[tuple[DeviceInfo, Source]]:
         """Every keyboard there now; unavailable if none can be read for lack of permission."""
         found, denied = [], 0
         for path in self._nodes():
@@ -112,7 +114,7 @@ class EvdevProvider:
         return sorted((os.path.join(self.input_dir, n) for n in names if n.startswith("event")),
                       key=_node_order)
 
-    def _probe(self, path: str) -> tuple[DeviceInfo, Any] | None:
+    def _probe(self, path: str) -> tuple[DeviceInfo, Source] | None:
         """Open a node; keep it if it's a keyboard that isn't ours. PermissionError propagates."""
         try:
             dev = self._open(path)
@@ -134,7 +136,7 @@ class EvdevProvider:
             info = DeviceInfo(**{**info.as_dict(), "id": device_id(
                 info.bus, info.vendor, info.product, info.uniq, info.phys + "#" + _node_name(path))})
         self._paths[path] = info.id
-        return info, dev
+        return info, EvdevSource(dev)
 
     def _is_ours(self, path: str, dev: Any) -> bool:
         if path in self._own:
@@ -160,9 +162,9 @@ class EvdevProvider:
             return None
         return min(due for _, due in self._retry.values())
 
-    def hotplug(self) -> tuple[list[tuple[DeviceInfo, Any]], list[str]]:
+    def hotplug(self) -> tuple[list[tuple[DeviceInfo, Source]], list[str]]:
         """New keyboards and the ids of vanished ones, from inotify events and due retries."""
-        added: list[tuple[DeviceInfo, Any]] = []
+        added: list[tuple[DeviceInfo, Source]] = []
         removed: list[str] = []
         now = now_ms()
         for name, change in self._inotify.read() if self._inotify is not None else []:
@@ -189,7 +191,7 @@ class EvdevProvider:
                 self._try(path, attempt, now, added)
         return added, removed
 
-    def _try(self, path: str, attempt: int, now: float, added: list[tuple[DeviceInfo, Any]]) -> None:
+    def _try(self, path: str, attempt: int, now: float, added: list[tuple[DeviceInfo, Source]]) -> None:
         del self._retry[path]
         if path in self._paths:
             return
@@ -205,13 +207,15 @@ class EvdevProvider:
             added.append(hit)
 
     # -- output ----------------------------------------------------------------------
-    def make_sink(self, info: DeviceInfo, source: Any) -> Any:
+    def make_sink(self, info: DeviceInfo, source: Source) -> Sink:
         """A uinput device standing in for the keyboard: its name, ids and (prefixed) phys."""
-        caps = _output_caps(source)
+        if not isinstance(source, EvdevSource):
+            raise NotSupported(f"{info.name} is not an evdev device")
+        dev = source.device
         try:
-            ui = self._uinput(caps, name=f"{OUTPUT_PREFIX}{info.name}"[:79],
+            ui = self._uinput(_output_caps(dev), name=f"{OUTPUT_PREFIX}{info.name}"[:79],
                               vendor=int(info.vendor, 16), product=int(info.product, 16),
-                              version=source.info.version, bustype=source.info.bustype,
+                              version=dev.info.version, bustype=dev.info.bustype,
                               phys=f"{PHYS_PREFIX}{info.phys}"[:63])
         except (OSError, evdev.UInputError) as exc:
             raise HwError(f"cannot create the output device for {info.name}: {exc}; check that "
@@ -221,13 +225,13 @@ class EvdevProvider:
         node = getattr(getattr(ui, "device", None), "path", None)
         if isinstance(node, str):
             self._own.add(node)
-        return FrameSink(ui) if isinstance(ui, evdev.UInput) else ui
+        return FrameSink(ui)
 
 
-def _output_caps(source: Any) -> Any:
-    """The source's capabilities (minus repeat, which we emit ourselves) plus every key."""
+def _output_caps(dev: Any) -> dict[int, list[Any]]:
+    """The keyboard's capabilities (minus repeat, which we emit ourselves) plus every key."""
     caps: dict[int, list[Any]] = {}
-    for etype, codes in source.capabilities(absinfo=True).items():
+    for etype, codes in dev.capabilities(absinfo=True).items():
         if etype in (ecodes.EV_SYN, ecodes.EV_REP, ecodes.EV_FF):
             continue
         caps[etype] = list(codes)

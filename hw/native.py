@@ -1,9 +1,15 @@
-"""Native-thread building blocks of the loop: a self-pipe wake-up and a one-shot event."""
+"""Native-thread building blocks of the loop: its clock, a self-pipe wake-up and a one-shot event."""
 from __future__ import annotations
 
 import os
+import time
 
 from .types import Natives
+
+
+def now_ms() -> float:
+    """The monotonic clock in ms, as the engine and the loop count time."""
+    return time.monotonic() * 1000.0
 
 
 class Wake:

@@ -1,59 +1,8 @@
-"""An output device as the loop drives it: frames of events, and a record of the keys it holds."""
+"""An output device as the keyboard drives it: frames of key events, and a record of the keys it holds."""
 from __future__ import annotations
 
-import os
-import struct
-from collections.abc import Iterable
-from typing import Any, Protocol
-
-EV_SYN, EV_KEY = 0, 1
-SYN_REPORT = 0
-# struct input_event: a zero timeval (uinput stamps the event itself), type, code, value
-INPUT_EVENT = struct.Struct("@llHHi")
-SYN_FRAME = INPUT_EVENT.pack(0, 0, EV_SYN, SYN_REPORT, 0)
-
-
-class Sink(Protocol):
-    """The subset of `evdev.UInput` the loop uses."""
-
-    def write(self, etype: int, code: int, value: int) -> None: ...
-    def syn(self) -> None: ...
-    def close(self) -> None: ...
-
-
-class FrameSink:
-    """A uinput device written a frame at a time: its events and SYN_REPORT in one write(2).
-
-    `evdev.UInput.write` checks the fd's flags with fcntl before every event; each of those
-    syscalls lets go of the GIL, and getting it back can wait behind the server. One os.write
-    per frame is one syscall, and the kernel timestamps the frame inside it.
-    """
-
-    def __init__(self, device: Any) -> None:
-        self.device = device  # the evdev.UInput (its `device` node, `read` for the LEDs)
-        self._fd: int = device.fd
-        self._frame = bytearray()
-
-    def write(self, etype: int, code: int, value: int) -> None:
-        """Add an event to the frame."""
-        self._frame += INPUT_EVENT.pack(0, 0, etype, code, value)
-
-    def syn(self) -> None:
-        """Write the frame and its SYN_REPORT."""
-        frame, self._frame = self._frame + SYN_FRAME, bytearray()
-        view = memoryview(frame)
-        while view:  # uinput takes whole events; a short count only follows an error
-            view = view[os.write(self._fd, view):]
-
-    def fileno(self) -> int:
-        return self._fd
-
-    def read(self) -> Iterable[Any]:
-        """What the desktop wrote to the device (LEDs)."""
-        return self.device.read()  # type: ignore[no-any-return]
-
-    def close(self) -> None:
-        self.device.close()
+from .ecodes import EV_KEY
+from .ports import Sink
 
 
 class Output:
@@ -102,4 +51,4 @@ class Output:
             self.sink.close()
 
 
-__all__ = ["FrameSink", "Output", "Sink"]
+__all__ = ["Output"]

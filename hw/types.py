@@ -5,7 +5,10 @@ import _thread
 import queue
 import select
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Callable, Literal
+
+if TYPE_CHECKING:
+    from .actions import CompiledProfile
 
 Publish = Callable[[str, dict[str, Any]], None]
 """Called (from the hw thread) with an event name and its data; must not block."""
@@ -55,7 +58,7 @@ class DeviceConfig:
     """How one device should be handled: grabbed or not, and its own profile if any."""
 
     enabled: bool = True
-    profile: Any = None  # a compiled profile, or None to follow the default profile
+    profile: CompiledProfile | None = None  # None: pass-through when `has_profile`, else the default
     has_profile: bool = False  # True when `profile` is an override (even a pass-through one)
 
 
@@ -63,7 +66,7 @@ class DeviceConfig:
 class Config:
     """The whole desired configuration handed to the loop in one piece."""
 
-    default_profile: Any = None  # compiled active profile, None = pass-through
+    default_profile: CompiledProfile | None = None  # the active profile; None = pass-through
     devices: dict[str, DeviceConfig] = field(default_factory=dict)
     key_events: bool = False  # publish a `key` event per input key
 
@@ -71,7 +74,7 @@ class Config:
         """The device's config; unknown keyboards are enabled and follow the default."""
         return self.devices.get(device_id, DeviceConfig())
 
-    def profile_for(self, device_id: str) -> Any:
+    def profile_for(self, device_id: str) -> CompiledProfile | None:
         """The compiled profile the device runs."""
         dc = self.for_device(device_id)
         return dc.profile if dc.has_profile else self.default_profile
@@ -79,6 +82,10 @@ class Config:
 
 class HwError(Exception):
     """An error of the hardware side, translated from OSError and friends."""
+
+
+class DeviceGone(HwError):
+    """The device went away (unplugged, or its node failed): it is detached, not retried."""
 
 
 class UnknownDevice(HwError):

@@ -1,9 +1,7 @@
 """The provider used when there is no hardware to drive: it says why and stops."""
 from __future__ import annotations
 
-from typing import Any
-
-from .slot import FixedDevices
+from .ports import FixedDevices, Sink, Source
 from .types import DeviceInfo, HwError
 
 
@@ -19,10 +17,10 @@ class UnavailableProvider(FixedDevices):
     def open(self) -> None:
         raise HwError(self.reason)
 
-    def scan(self) -> list[tuple[DeviceInfo, Any]]:
+    def scan(self) -> list[tuple[DeviceInfo, Source]]:
         return []
 
-    def make_sink(self, info: DeviceInfo, source: Any) -> Any:
+    def make_sink(self, info: DeviceInfo, source: Source) -> Sink:
         raise HwError(self.reason)
 
     def close(self) -> None:

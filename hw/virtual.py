@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Iterable
 
 from .identity import device_id
-from .slot import FixedDevices
+from .ports import Event, FixedDevices, Source
 from .types import DeviceInfo
 
 
@@ -16,11 +15,11 @@ class VirtualKeyboard:
         self.grabbed = False
         self.closed = False
 
-    def fileno(self) -> int:
-        raise OSError("a virtual keyboard has no file descriptor")
+    def fileno(self) -> int | None:
+        return None  # nothing to select on
 
-    def read(self) -> Iterable[Any]:
-        return ()
+    def read(self) -> list[Event]:
+        return []
 
     def grab(self) -> None:
         self.grabbed = True
@@ -33,6 +32,9 @@ class VirtualKeyboard:
 
     def active_keys(self) -> list[int]:
         return []
+
+    def write(self, etype: int, code: int, value: int) -> None:
+        """No LEDs, no other readers: nothing to write to."""
 
 
 class VirtualOutput:
@@ -47,6 +49,12 @@ class VirtualOutput:
 
     def syn(self) -> None:
         """Nothing to flush."""
+
+    def fileno(self) -> int | None:
+        return None  # the desktop sets no LEDs here
+
+    def read(self) -> list[Event]:
+        return []
 
     def close(self) -> None:
         self.closed = True
@@ -64,9 +72,9 @@ class VirtualProvider(FixedDevices):
     def open(self) -> None:
         """Nothing to open."""
 
-    def scan(self) -> list[tuple[DeviceInfo, Any]]:
+    def scan(self) -> list[tuple[DeviceInfo, Source]]:
         """The simulated keyboards."""
-        found = []
+        found: list[tuple[DeviceInfo, Source]] = []
         for i in range(1, self.count + 1):
             phys = f"keyrx-virtual/kbd{i}/input0"
             product = f"{i:04x}"
@@ -78,7 +86,7 @@ class VirtualProvider(FixedDevices):
             found.append((info, VirtualKeyboard()))
         return found
 
-    def make_sink(self, info: DeviceInfo, source: Any) -> VirtualOutput:
+    def make_sink(self, info: DeviceInfo, source: Source) -> VirtualOutput:
         return VirtualOutput()
 
     def close(self) -> None:

@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import queue
+import struct
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-EV_SYN, EV_KEY, EV_REL, EV_MSC, EV_LED = 0, 1, 2, 4, 0x11
-SYN_REPORT, SYN_DROPPED = 0, 3
+from hw.ecodes import EV_KEY, EV_LED, EV_SYN, SYN_REPORT
+
+# struct input_event as the kernel has it (spelled out here, not taken from hw, to check hw's)
+INPUT_EVENT = struct.Struct("@llHHi")
 LETTERS = [30, 48, 46, 32, 18, 33, 34, 35, 23, 36, 37, 38, 50, 49, 24, 25, 16, 19, 31, 20, 22,
            47, 17, 45, 21, 44]  # KEY_A .. KEY_Z
 
@@ -131,51 +136,82 @@ class FakeInputDevice:
 
 
 class FakeUInput:
-    """A uinput device that records what was written, grouped by SYN."""
+    """A uinput device: its `fd` takes packed input_events, recorded as frames ended by SYN_REPORT.
+
+    The real device reads the desktop's LED writes on the same fd; here `fileno()` (what select
+    watches) is a second pipe, fed by `set_led`.
+    """
 
     def __init__(self, events: Any = None, **kw: Any) -> None:
         self.caps, self.kw = events, kw
         self.name: str = kw.get("name", "")
-        self.frames: list[list[tuple[int, int, int]]] = []
-        self._frame: list[tuple[int, int, int]] = []
         self.closed = False
         self.device = None
-        self._r, self._w = os.pipe()
-        os.set_blocking(self._r, False)
-        self._incoming: deque[FakeEvent] = deque()
+        self._frames_r, self.fd = os.pipe()  # what is written to the device, read back here
+        os.set_blocking(self._frames_r, False)
+        fcntl.fcntl(self.fd, fcntl.F_SETPIPE_SZ, 1 << 20)  # room for ~20k frames between reads
+        self._leds_r, self._leds_w = os.pipe()  # what the desktop writes (set_led), read by `read`
+        os.set_blocking(self._leds_r, False)
+        self._lock = threading.Lock()
+        self._frames: list[list[tuple[int, int, int]]] = []
+        self._frame: list[tuple[int, int, int]] = []
+        self._pending = b""
+
+    @property
+    def frames(self) -> list[list[tuple[int, int, int]]]:
+        """Every complete frame written so far."""
+        with self._lock:
+            self._collect()
+            return list(self._frames)
+
+    def _collect(self) -> None:
+        if self.closed:
+            return
+        while True:
+            try:
+                chunk = os.read(self._frames_r, 1 << 20)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            self._pending += chunk
+        whole = len(self._pending) - len(self._pending) % INPUT_EVENT.size
+        for _, _, etype, code, value in INPUT_EVENT.iter_unpack(self._pending[:whole]):
+            if etype == EV_SYN and code == SYN_REPORT:
+                self._frames.append(self._frame)
+                self._frame = []
+            else:
+                self._frame.append((etype, code, value))
+        self._pending = self._pending[whole:]
 
     def set_led(self, code: int, value: int) -> None:
         """What a desktop does on Caps Lock: write an LED state to the device."""
-        self._incoming.append(FakeEvent(EV_LED, code, value))
-        os.write(self._w, b"x")
+        os.write(self._leds_w, INPUT_EVENT.pack(0, 0, EV_LED, code, value))
 
     def fileno(self) -> int:
-        return self._r
+        return self._leds_r
 
     def read(self) -> list[FakeEvent]:
         try:
-            os.read(self._r, 4096)
+            data = os.read(self._leds_r, 65536)
         except BlockingIOError:
-            pass  # nothing signalled
-        if not self._incoming:
-            raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
-        out = list(self._incoming)
-        self._incoming.clear()
-        return out
+            raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable") from None
+        return [FakeEvent(t, c, v) for _, _, t, c, v in INPUT_EVENT.iter_unpack(data)]
 
     def write(self, etype: int, code: int, value: int) -> None:
         assert not self.closed, "write after close"
-        self._frame.append((etype, code, value))
+        os.write(self.fd, INPUT_EVENT.pack(0, 0, etype, code, value))
 
     def syn(self) -> None:
-        self.frames.append(self._frame)
-        self._frame = []
+        self.write(EV_SYN, SYN_REPORT, 0)
 
     def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            os.close(self._r)
-            os.close(self._w)
+        with self._lock:
+            if not self.closed:
+                self._collect()
+                self.closed = True
+                for fd in (self._frames_r, self.fd, self._leds_r, self._leds_w):
+                    os.close(fd)
 
     def keys(self) -> list[tuple[int, int]]:
         """(code, value) of every key event written, in order."""

@@ -11,20 +11,11 @@ import pytest
 
 from hw import Config, DeviceConfig, compile_profile
 from hw.devices import EvdevProvider
+from hw.ecodes import EV_KEY, EV_LED, EV_MSC, EV_REL, EV_SYN, SYN_DROPPED
 from hw.engine import Engine
 from hw.identity import device_id
 from hw.loop import Loop
-from tests.fakes import (
-    EV_KEY,
-    EV_LED,
-    EV_MSC,
-    EV_REL,
-    EV_SYN,
-    SYN_DROPPED,
-    EventLog,
-    FakeInputDevice,
-    FakeUInput,
-)
+from tests.fakes import EventLog, FakeInputDevice, FakeUInput
 
 KEY_A, KEY_B, KEY_X, KEY_ESC, KEY_BACKSPACE, KEY_ENTER, KEY_CAPSLOCK = 30, 48, 45, 1, 14, 28, 58
 REMAP = compile_profile({"layers": {"base": {"capslock": "esc", "a": "b"}}})
@@ -48,6 +39,13 @@ class Rig:
         dev = self.nodes[path] = FakeInputDevice(path, name, **kw)
         Path(path).touch()
         return dev
+
+    def grabbed(self) -> FakeInputDevice:
+        """One keyboard, plugged in, running REMAP and grabbed."""
+        kbd = self.plug(0)
+        self.start()
+        self.log.wait("device.grabbed")
+        return kbd
 
     def unplug(self, dev: FakeInputDevice) -> None:
         dev.unplug()
@@ -137,9 +135,7 @@ def test_one_busy_keyboard_does_not_starve_another(rig: Rig) -> None:
 
 
 def test_syn_dropped_resyncs_from_the_kernel_key_state(rig: Rig) -> None:
-    kbd = rig.plug(0)
-    rig.start()
-    rig.log.wait("device.grabbed")
+    kbd = rig.grabbed()
     kbd.keys((KEY_A, 1), (KEY_X, 1))
     rig.sync()
     kbd.down = {KEY_X, KEY_CAPSLOCK}  # A went up and capslock down while events were lost
@@ -149,9 +145,7 @@ def test_syn_dropped_resyncs_from_the_kernel_key_state(rig: Rig) -> None:
 
 
 def test_profile_switch_releases_what_the_old_profile_pressed(rig: Rig) -> None:
-    kbd = rig.plug(0)
-    rig.start()
-    rig.log.wait("device.grabbed")
+    kbd = rig.grabbed()
     kbd.keys((KEY_A, 1))
     rig.sync()
     rig.apply(Config(default_profile=None))
@@ -172,9 +166,7 @@ def test_disable_releases_held_keys_and_the_grab(rig: Rig) -> None:
 
 
 def test_unplug_with_a_key_held_releases_it_and_closes_the_output(rig: Rig) -> None:
-    kbd = rig.plug(0)
-    rig.start()
-    rig.log.wait("device.grabbed")
+    kbd = rig.grabbed()
     kbd.keys((KEY_A, 1))
     rig.sync()
     rig.unplug(kbd)
@@ -252,9 +244,7 @@ def test_panic_combo_releases_every_grab_until_the_api_reenables(rig: Rig) -> No
 
 
 def test_shutdown_releases_held_keys_and_grabs(rig: Rig) -> None:
-    kbd = rig.plug(0)
-    rig.start()
-    rig.log.wait("device.grabbed")
+    kbd = rig.grabbed()
     kbd.keys((KEY_A, 1))
     rig.sync()
     rig.loop.stop()
@@ -282,3 +272,20 @@ def test_layer_changes_are_published_once_each(rig: Rig) -> None:
     rig.sync()
     assert rig.out().keys() == [(105, 1), (105, 0)]
     assert not [e for e, _ in rig.log.seen if e == "layer.changed"]
+
+
+def test_key_events_follow_the_interest_command(rig: Rig) -> None:
+    kbd = rig.grabbed()
+    kbd.keys((KEY_X, 1), (KEY_X, 0))
+    rig.sync()
+    assert not [e for e, _ in rig.log.seen if e == "key"]
+    rig.loop.set_key_events(True)
+    kbd.keys((KEY_A, 1), (KEY_A, 2), (KEY_A, 0))
+    pressed = rig.log.wait("key")
+    assert pressed["input"] == {"key": str(KEY_A), "action": "press"}  # the rig's loop names keys by code
+    assert pressed["output"] == [{"key": str(KEY_B), "action": "press"}]
+    assert rig.log.wait("key")["input"] == {"key": str(KEY_A), "action": "release"}  # no repeat event
+    rig.loop.set_key_events(False)
+    kbd.keys((KEY_X, 1), (KEY_X, 0))
+    rig.sync()
+    assert not [e for e, _ in rig.log.seen if e == "key"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from hw.output import INPUT_EVENT, FrameSink, Output
-from tests.fakes import EV_KEY, EV_SYN
+from hw.adapter import INPUT_EVENT, FrameSink
+from hw.ecodes import EV_KEY, EV_SYN
+from hw.output import Output
 
 
 class PipeDevice:
@@ -15,6 +16,9 @@ class PipeDevice:
         self.r, self.fd = os.pipe()
         os.set_blocking(self.r, False)
         self.closed = False
+
+    def fileno(self) -> int:
+        return self.fd
 
     def read(self) -> list[Any]:
         return []

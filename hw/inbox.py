@@ -1,0 +1,72 @@
+"""Commands from any thread to the loop thread: a native queue and a self-pipe that wakes select."""
+from __future__ import annotations
+
+import queue
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .native import Wake
+from .types import Config, Natives
+
+Done = Callable[[BaseException | None], None]
+"""Called by the loop once it ran the command: with None, or the hw error it raised."""
+Steps = list[tuple[float, int, int]]
+
+
+@dataclass(frozen=True)
+class Apply:
+    """Run this configuration (ends a panic)."""
+
+    config: Config
+    done: Done | None
+
+
+@dataclass(frozen=True)
+class Inject:
+    """Feed (delay_ms, code, value) input to a virtual keyboard."""
+
+    device_id: str
+    steps: Steps
+    done: Done | None
+
+
+@dataclass(frozen=True)
+class KeyEvents:
+    """Whether someone wants a `key` event per input key."""
+
+    wanted: bool
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Release everything and end the thread."""
+
+
+Command = Apply | Inject | KeyEvents | Stop
+
+
+class Inbox:
+    """Any thread sends; the loop selects on `fd` and takes what was sent, in order."""
+
+    def __init__(self, natives: Natives) -> None:
+        self._queue: queue.SimpleQueue[Command] = natives.simple_queue()
+        self._wake = Wake()
+        self.fd = self._wake.r
+
+    def send(self, cmd: Command) -> None:
+        """Queue a command and wake the loop (never blocks)."""
+        self._queue.put(cmd)
+        self._wake.poke()
+
+    def take(self) -> list[Command]:
+        """Every command sent so far (in the loop thread)."""
+        self._wake.drain()
+        taken: list[Command] = []
+        while True:
+            try:
+                taken.append(self._queue.get_nowait())
+            except queue.Empty:
+                return taken
+
+
+__all__ = ["Apply", "Command", "Done", "Inbox", "Inject", "KeyEvents", "Steps", "Stop"]
