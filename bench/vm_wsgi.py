@@ -3,7 +3,6 @@ from gevent import monkey
 
 monkey.patch_all()  # first, as in wsgi.py
 
-import dataclasses  # noqa: E402
 import os  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -13,7 +12,14 @@ keyrx = app.extensions["keyrx"]
 _config = keyrx.hw_config
 KEY_EVENTS_FLAG = "/tmp/keyrx-bench-key-events"
 # while the flag exists every key becomes a `key` event, as with clients subscribed to `key`
-keyrx.hw_config = lambda: dataclasses.replace(_config(), key_events=os.path.exists(KEY_EVENTS_FLAG))
+
+
+def _config_and_key_events():  # type: ignore[no-untyped-def]
+    keyrx.loop.set_key_events(os.path.exists(KEY_EVENTS_FLAG))
+    return _config()
+
+
+keyrx.hw_config = _config_and_key_events
 if os.environ.get("BENCH_PLAIN"):  # the comparison row: 5 ms switch interval, normal priority
     keyrx.loop.switch_interval = None
     keyrx.loop.rt_priority = None

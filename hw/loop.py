@@ -231,7 +231,7 @@ class Loop:
         kb.inject(steps)
 
     def _wants_key_events(self) -> bool:
-        return self._key_events or self._config.key_events or self.provider.injectable
+        return self._key_events or self.provider.injectable
 
     def _share_key_events(self) -> None:
         wanted = self._wants_key_events()

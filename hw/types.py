@@ -68,7 +68,6 @@ class Config:
 
     default_profile: CompiledProfile | None = None  # the active profile; None = pass-through
     devices: dict[str, DeviceConfig] = field(default_factory=dict)
-    key_events: bool = False  # publish a `key` event per input key
 
     def for_device(self, device_id: str) -> DeviceConfig:
         """The device's config; unknown keyboards are enabled and follow the default."""

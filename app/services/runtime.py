@@ -90,8 +90,7 @@ class Runtime:
     def _key_interest(self, wanted: bool) -> None:
         # the first client subscribed to `key`, or the last left: tell the loop
         self.key_events = wanted
-        if self.started:
-            self.apply(wait=False)
+        self.loop.set_key_events(wanted)
 
     # -- the configuration the hw loop runs --------------------------------------------
     def hw_config(self) -> hw.Config:
@@ -103,7 +102,7 @@ class Runtime:
                                                profile=self.profiles.for_loop(override),
                                                has_profile=override is not None)
         return hw.Config(default_profile=self.profiles.for_loop(self.store.active_profile()),
-                         devices=devices, key_events=self.key_events)
+                         devices=devices)
 
     def apply(self, *, wait: bool = True) -> bool:
         """Hand the loop the current configuration; with `wait`, return once it runs it."""

@@ -92,7 +92,7 @@ def test_a_broken_event_restarts_the_broadcaster_and_rest_keeps_answering(app: F
 def test_key_subscribers_switch_keystroke_events_on_in_the_loop(app: Flask, api: ApiClient) -> None:
     api.get("/api/status")
     k = app.extensions["keyrx"]
-    assert k.hw_config().key_events is False
+    assert k.key_events is False
 
     class Listener:
         topics = {"key"}
@@ -105,6 +105,6 @@ def test_key_subscribers_switch_keystroke_events_on_in_the_loop(app: Flask, api:
 
     listener = Listener()
     k.events.attach(listener, None, None, 15)
-    assert k.hw_config().key_events is True
+    assert k.key_events is True
     k.events.detach(listener)
-    assert k.hw_config().key_events is False
+    assert k.key_events is False
