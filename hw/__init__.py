@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 from typing import Any, Callable
 
-from .keys import code_of, is_key, name_of
-from .keys import suggest as suggest_key
+from .engine import code_of, compile_profile, is_key, name_of, parse_events, parse_script, simulate, validate_profile
+from .engine import suggest as suggest_key
+from .errors import HwError, NotSupported, ProfileError, ScriptError, UnknownDevice
 from .loop import GRAB_WAIT_MS, Loop, Provider
-from .profile import ProfileError, compile_profile, validate_profile
-from .simulate import ScriptError, parse_events, parse_script, simulate
-from .types import Config, DeviceConfig, DeviceInfo, HwError, HwState, Natives, NotSupported, Publish, UnknownDevice
+from .types import Config, DeviceConfig, DeviceInfo, HwState, Natives, Publish
 from .unavailable import UnavailableProvider
 from .virtual import VirtualProvider
 
@@ -41,7 +40,6 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
                    grab_wait_ms: float = GRAB_WAIT_MS) -> Loop:
     """A backend of that kind; `auto` picks evdev when usable, else none with the reason."""
     from .engine import Engine
-    from .keys import name_of
 
     provider: Provider
     if kind not in BACKENDS:

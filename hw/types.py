@@ -7,6 +7,10 @@ import select
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
+from .errors import HwError as HwError
+from .errors import NotSupported as NotSupported
+from .errors import UnknownDevice as UnknownDevice
+
 Publish = Callable[[str, dict[str, Any]], None]
 """Called (from the hw thread) with an event name and its data; must not block."""
 
@@ -75,18 +79,6 @@ class Config:
         """The compiled profile the device runs."""
         dc = self.for_device(device_id)
         return dc.profile if dc.has_profile else self.default_profile
-
-
-class HwError(Exception):
-    """An error of the hardware side, translated from OSError and friends."""
-
-
-class UnknownDevice(HwError):
-    """No device has that id."""
-
-
-class NotSupported(HwError):
-    """The operation does not apply to this device or backend."""
 
 
 @dataclass(frozen=True)

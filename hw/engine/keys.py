@@ -1,4 +1,4 @@
-"""Key names <-> Linux input codes, with aliases and "did you mean" suggestions."""
+"""Key names <-> Linux input codes, with aliases, "did you mean" suggestions and US-layout text."""
 
 from __future__ import annotations
 
@@ -64,6 +64,55 @@ def suggest(name: str) -> str | None:
     return close[0] if close else None
 
 
+def key_problem(name: str) -> str:
+    """Why a name is not a key, with the closest known name when one is close."""
+    hint = suggest(name)
+    return f"unknown key '{name}'" + (f" (did you mean '{hint}'?)" if hint else "")
+
+
+def parse_chord(text: str, max_keys: int) -> tuple[int, ...] | str:
+    """The codes of "a" or "ctrl+shift+t" in order, or what is wrong with the chord."""
+    parts = text.split("+")
+    if len(parts) > max_keys:
+        return f"a chord has at most {max_keys} keys"
+    codes: list[int] = []
+    for part in parts:
+        if part == "":
+            return f"malformed chord '{text}'"
+        try:
+            code = code_of(part)
+        except KeyError:
+            return key_problem(part)
+        if code in codes:
+            return f"key '{part}' repeated in chord '{text}'"
+        codes.append(code)
+    return tuple(codes)
+
+
 def all_names() -> list[str]:
     """Every canonical key name, in code order."""
     return [CANONICAL[c] for c in sorted(CANONICAL)]
+
+
+_SHIFTED = '~!@#$%^&*()_+{}|:"<>?'
+_UNSHIFTED = "`1234567890-=[]\\;',./"
+_PUNCT = {
+    "`": "grave", "-": "minus", "=": "equal", "[": "leftbrace", "]": "rightbrace",
+    "\\": "backslash", ";": "semicolon", "'": "apostrophe", ",": "comma", ".": "dot",
+    "/": "slash", " ": "space", "\n": "enter", "\t": "tab",
+}
+
+
+def us_key(char: str) -> tuple[str, bool] | None:
+    """The US-layout key name for a character and whether it needs shift; None if none."""
+    if "a" <= char <= "z" or "0" <= char <= "9":
+        return char, False
+    if "A" <= char <= "Z":
+        return char.lower(), True
+    if char in _PUNCT:
+        return _PUNCT[char], False
+    i = _SHIFTED.find(char)
+    if i >= 0:
+        base = _UNSHIFTED[i]
+        return _PUNCT.get(base, base), True
+    return None
