@@ -67,7 +67,7 @@ class Engine:
         keymap = self._keymap
         if value == 1 and code not in keymap.combos and code not in self._down and \
                 not self._stack:
-            act = keymap.maps[self._layers.bottom].get(code) if keymap.maps else None
+            act = keymap.maps[self._layers.bottom].get(code)
             if act is None:
                 act = keymap.passthru.get(code) or keymap.plain(code)
             if type(act) is KeyAct:  # the hot path: a plain key or chord

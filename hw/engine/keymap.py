@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from .actions import Combo, CompiledProfile, KeyAct, Plain, TapHoldAct, key_act
+from collections.abc import Mapping
+
+from .actions import Action, Combo, CompiledProfile, KeyAct, Plain, TapHoldAct, key_act
 from .state import Layers
 
 
 class Keymap:
     """The profile's layers and combos by input code; unmapped keys pass through as themselves.
+
+    Without a profile there is one empty base layer, so every key passes through.
 
     `passthru` caches the key action of each unmapped code; a new profile gets a new Keymap.
     """
@@ -16,7 +20,7 @@ class Keymap:
 
     def __init__(self, profile: CompiledProfile | None) -> None:
         self.profile = profile
-        self.maps = profile.layers if profile else ()
+        self.maps: tuple[Mapping[int, Action], ...] = profile.layers if profile else ({},)
         self.combos = profile.combos_by_key if profile else {}
         self.passthru: dict[int, KeyAct] = {}
 
@@ -30,15 +34,12 @@ class Keymap:
     def lookup(self, code: int, layers: Layers) -> Plain | TapHoldAct:
         """The key's action on the topmost active layer that maps it."""
         maps = self.maps
-        if maps:
-            for layer in reversed(layers.stack):
-                act = maps[layer].get(code)
-                if act is not None:
-                    return act
-            act = maps[layers.bottom].get(code)
+        for layer in reversed(layers.stack):
+            act = maps[layer].get(code)
             if act is not None:
                 return act
-        return self.plain(code)
+        act = maps[layers.bottom].get(code)
+        return self.plain(code) if act is None else act
 
     def combos_for(self, code: int, layers: Layers) -> list[Combo]:
         """The combos with this key (one that has some) that may fire on the top active layer."""
