@@ -19,9 +19,9 @@ from ..errors import ProfileError, ScriptError
 from .actions import CompiledProfile
 from .compile import SETTINGS, ProfileCompiler, compile_profile, validate_profile
 from .engine import Engine
-from .keys import code_of, is_key, name_of, suggest, us_key
+from .keys import all_names, code_of, is_key, name_of, suggest, us_key
 from .simulate import Step, parse_events, parse_script, simulate
 
 __all__ = ["SETTINGS", "CompiledProfile", "Engine", "ProfileCompiler", "ProfileError", "ScriptError",
-           "Step", "code_of", "compile_profile", "is_key", "name_of", "parse_events", "parse_script",
+           "Step", "all_names", "code_of", "compile_profile", "is_key", "name_of", "parse_events", "parse_script",
            "simulate", "suggest", "us_key", "validate_profile"]
