@@ -10,9 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hw.engine import Engine
-from hw.keys import code_of
-from hw.profile import compile_profile
+from hw.engine import Engine, code_of, compile_profile
 
 Events = list[tuple[int, int, float]]
 LETTERS = "qwertyuiopasdfghjklzxcvbnm"

@@ -8,24 +8,23 @@ from __future__ import annotations
 
 import os
 
-from .keys import code_of, is_key, name_of
-from .keys import suggest as suggest_key
+from .engine import (
+    SETTINGS,
+    all_names,
+    code_of,
+    compile_profile,
+    is_key,
+    name_of,
+    parse_events,
+    parse_script,
+    simulate,
+    validate_profile,
+)
+from .engine import suggest as suggest_key
+from .errors import DeviceGone, HwError, NotSupported, ProfileError, ScriptError, UnknownDevice
 from .loop import GRAB_WAIT_MS, Loop
 from .ports import EngineFactory, Provider
-from .profile import ProfileError, compile_profile, validate_profile
-from .simulate import ScriptError, parse_events, parse_script, simulate
-from .types import (
-    Config,
-    DeviceConfig,
-    DeviceGone,
-    DeviceInfo,
-    HwError,
-    HwState,
-    Natives,
-    NotSupported,
-    Publish,
-    UnknownDevice,
-)
+from .types import Config, DeviceConfig, DeviceInfo, HwState, Natives, Publish
 from .unavailable import UnavailableProvider
 from .virtual import VirtualProvider
 
@@ -77,7 +76,8 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
                 grab_wait_ms=grab_wait_ms, realtime=provider.name == "evdev")
 
 
-__all__ = ["BACKENDS", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo", "HwError", "HwState", "Loop",
-           "Natives", "NotSupported", "ProfileError", "Publish", "ScriptError", "UnknownDevice",
-           "code_of", "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
+__all__ = ["BACKENDS", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo", "EngineFactory",
+           "HwError", "HwState", "Loop", "Natives", "NotSupported", "ProfileError", "Provider",
+           "Publish", "SETTINGS", "ScriptError", "UnknownDevice", "all_names", "code_of",
+           "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
            "parse_events", "parse_script", "simulate", "suggest_key", "validate_profile"]

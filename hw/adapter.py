@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from .ecodes import EV_SYN, SYN_REPORT
+from .errors import DeviceGone, HwError
 from .ports import Event
-from .types import DeviceGone, HwError
 
 
 class EvdevSource:

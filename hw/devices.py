@@ -14,11 +14,12 @@ import evdev
 from evdev import ecodes
 
 from .adapter import EvdevSource, FrameSink
+from .errors import HwError, NotSupported
 from .identity import device_id
 from .inotify import Inotify
 from .native import now_ms
 from .ports import Sink, Source
-from .types import DeviceInfo, HwError, NotSupported
+from .types import DeviceInfo
 
 log = logging.getLogger("keyrx.hw")
 

@@ -13,14 +13,15 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .ecodes import EV_KEY, EV_LED, EV_SYN, PANIC_KEYS, REPEAT, SYN_DROPPED, SYN_REPORT
+from .errors import HwError
 from .native import now_ms
 from .outbox import DeviceChange, Happening, KeyStroke, LayerChange
 from .output import Output
 from .ports import Out, Remapper, Sink, Source
-from .types import DeviceInfo, HwError
+from .types import DeviceInfo
 
 if TYPE_CHECKING:
-    from .actions import CompiledProfile
+    from .engine import CompiledProfile
 
 log = logging.getLogger("keyrx.hw")
 

@@ -15,16 +15,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .errors import DeviceGone, HwError, NotSupported, UnknownDevice
 from .inbox import Apply, Done, Inbox, Inject, KeyEvents, Steps, Stop
 from .keyboard import Keyboard
 from .native import NativeEvent, now_ms
 from .outbox import DeviceChange, Outbox
 from .ports import EngineFactory, Provider, Source
 from .tuning import RT_PRIORITY, SWITCH_INTERVAL, run_realtime, shorten_switch_interval
-from .types import Config, DeviceGone, DeviceInfo, HwError, HwState, Natives, NotSupported, Publish, UnknownDevice
+from .types import Config, DeviceInfo, HwState, Natives, Publish
 
 if TYPE_CHECKING:
-    from .actions import CompiledProfile
+    from .engine import CompiledProfile
 
 log = logging.getLogger("keyrx.hw")
 

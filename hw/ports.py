@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from .types import DeviceInfo
 
 if TYPE_CHECKING:
-    from .actions import CompiledProfile
+    from .engine import CompiledProfile
 
 Out = list[tuple[int, int]]
 """(code, value) key events, in order."""

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Literal
 
 if TYPE_CHECKING:
-    from .actions import CompiledProfile
+    from .engine import CompiledProfile
+
 
 Publish = Callable[[str, dict[str, Any]], None]
 """Called (from the hw thread) with an event name and its data; must not block."""
@@ -77,22 +78,6 @@ class Config:
         """The compiled profile the device runs."""
         dc = self.for_device(device_id)
         return dc.profile if dc.has_profile else self.default_profile
-
-
-class HwError(Exception):
-    """An error of the hardware side, translated from OSError and friends."""
-
-
-class DeviceGone(HwError):
-    """The device went away (unplugged, or its node failed): it is detached, not retried."""
-
-
-class UnknownDevice(HwError):
-    """No device has that id."""
-
-
-class NotSupported(HwError):
-    """The operation does not apply to this device or backend."""
 
 
 @dataclass(frozen=True)

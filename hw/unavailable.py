@@ -1,8 +1,9 @@
 """The provider used when there is no hardware to drive: it says why and stops."""
 from __future__ import annotations
 
+from .errors import HwError
 from .ports import FixedDevices, Sink, Source
-from .types import DeviceInfo, HwError
+from .types import DeviceInfo
 
 
 class UnavailableProvider(FixedDevices):

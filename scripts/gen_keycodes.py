@@ -1,4 +1,4 @@
-"""Generate hw/keycodes.py from the kernel's input-event-codes.h."""
+"""Generate hw/engine/keycodes.py from the kernel's input-event-codes.h."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HEADER = Path("/usr/include/linux/input-event-codes.h")
-TARGET = Path(__file__).resolve().parent.parent / "hw" / "keycodes.py"
+TARGET = Path(__file__).resolve().parent.parent / "hw" / "engine" / "keycodes.py"
 DEFINE = re.compile(r"^#define\s+((?:KEY|BTN)_[A-Z0-9_]+)\s+(\S+)")
 # Range markers and bounds, not keys a user would name.
 SKIP = {"KEY_RESERVED", "KEY_MAX", "KEY_CNT", "KEY_MIN_INTERESTING"}

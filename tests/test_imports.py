@@ -25,8 +25,6 @@ SERVER = WEB | {"hw", "app.store", "app.api", "app.events", "app.services", "app
                 "app.security", "app.ui", "app.wsgi"}
 LIGHT = [*sorted((ROOT / "app" / "cli").glob("*.py")), *(ROOT / "app" / f for f in ("vocab.py", "paths.py",
                                                                                      "defaults.py"))]
-# hw does not export these yet; GET /api/meta reads them from the submodules until it does
-AWAITING_HW_EXPORT = {("app/api/meta.py", "hw.keys"), ("app/api/meta.py", "hw.profile_actions")}
 
 
 def imports(path: Path, *, top_level_only: bool = False) -> Iterator[str]:
@@ -64,7 +62,7 @@ def test_only_the_evdev_adapter_imports_evdev() -> None:
 
 def test_app_imports_hw_only_as_the_package() -> None:
     bad = {(str(p.relative_to(ROOT)), m) for p in sources("app") for m in imports(p) if m.startswith("hw.")}
-    assert bad <= AWAITING_HW_EXPORT
+    assert bad == set()
 
 
 @pytest.mark.parametrize("path", LIGHT, ids=lambda p: str(p.relative_to(ROOT)))

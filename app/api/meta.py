@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+import hw
+
 from .. import __version__, vocab
 
 bp = Blueprint("meta", __name__, url_prefix="/api")
@@ -18,16 +20,14 @@ bp = Blueprint("meta", __name__, url_prefix="/api")
 @cache
 def vocabulary() -> dict[str, Any]:
     """The body of GET /api/meta; it never changes while the daemon runs."""
-    from hw.keys import all_names
-    from hw.profile_actions import SETTINGS
     return {
         "version": __version__,
         "topics": list(vocab.TOPICS),
         "default_topics": list(vocab.DEFAULT_TOPICS),
         "events": list(vocab.EVENTS),
         "read_only": {"profile": list(vocab.PROFILE_READ_ONLY)},
-        "settings": {name: default for name, (default, _, _) in SETTINGS.items()},
-        "keys": all_names(),
+        "settings": {name: default for name, (default, _, _) in hw.SETTINGS.items()},
+        "keys": hw.all_names(),
     }
 
 

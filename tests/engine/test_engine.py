@@ -4,10 +4,9 @@ from typing import Any
 
 import pytest
 
-from hw.engine import Engine
-from hw.keys import code_of as k
-from hw.profile import compile_profile
-from hw.simulate import format_output, parse_script, simulate
+from hw.engine import Engine, compile_profile, parse_script, simulate
+from hw.engine import code_of as k
+from hw.engine.simulate import format_output
 
 TH = {"tap": "esc", "hold": "leftctrl"}
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from hw import keys
+from hw.engine import keys
 
 
 @pytest.mark.parametrize("name,code", [

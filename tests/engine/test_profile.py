@@ -4,7 +4,9 @@ from typing import Any
 
 import pytest
 
-from hw.actions import (
+from hw.engine import ProfileError, compile_profile, validate_profile
+from hw.engine import code_of as k
+from hw.engine.actions import (
     DELAY,
     NULL,
     PERMISSIVE,
@@ -18,8 +20,6 @@ from hw.actions import (
     TapHoldAct,
     ToggleAct,
 )
-from hw.keys import code_of as k
-from hw.profile import ProfileError, compile_profile, validate_profile
 
 
 def base(**layer: Any) -> dict[str, Any]:

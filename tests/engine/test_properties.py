@@ -7,9 +7,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hw.engine import Engine
-from hw.keys import code_of
-from hw.profile import compile_profile, validate_profile
+from hw.engine import Engine, code_of, compile_profile, validate_profile
 
 KEYS = ["a", "b", "c", "j", "k", "space", "capslock", "leftshift", "f1", "f2"]
 OUT_KEYS = ["x", "y", "z", "esc", "leftctrl", "leftshift", "a", "j"]

@@ -2,9 +2,8 @@
 
 import pytest
 
-from hw.keys import code_of as k
-from hw.profile import compile_profile
-from hw.simulate import ScriptError, Step, parse_events, parse_script, simulate
+from hw.engine import ScriptError, Step, compile_profile, parse_events, parse_script, simulate
+from hw.engine import code_of as k
 
 
 def test_parse_script() -> None:

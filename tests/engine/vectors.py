@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hw.actions import CompiledProfile
-from hw.profile import compile_profile
-from hw.simulate import Simulation, format_output, parse_script
+from hw.engine import CompiledProfile, compile_profile, parse_script
+from hw.engine.simulate import Simulation, format_output
 
 VECTORS = Path(__file__).resolve().parent.parent / "vectors"
 

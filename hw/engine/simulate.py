@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import ScriptError
 from . import keys
 from .actions import CompiledProfile
 from .engine import Engine
@@ -14,7 +15,6 @@ from .engine import Engine
 MAX_STEPS = 10_000
 MAX_TIME_MS = 86_400_000
 MAX_TIMERS = 100_000
-ACTIONS = {1: "press", 0: "release", 2: "repeat"}
 _VALUES = {"press": 1, "release": 0, "repeat": 2}
 _TOKENS = {"d": 1, "u": 0, "r": 2}
 
@@ -26,19 +26,6 @@ class Step:
     at_ms: float
     code: int
     value: int
-
-
-class ScriptError(ValueError):
-    """Bad simulation input; `errors` maps dotted paths to messages."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{p}: {', '.join(m)}" for p, m in errors.items()))
-        self.errors = errors
-
-
-def _key_problem(name: str) -> str:
-    hint = keys.suggest(name)
-    return f"unknown key '{name}'" + (f" (did you mean '{hint}'?)" if hint else "")
 
 
 def parse_script(script: str) -> list[Step]:
@@ -67,7 +54,7 @@ def parse_script(script: str) -> list[Step]:
             if keys.is_key(arg):
                 steps.append(Step(now, keys.code_of(arg), _TOKENS[kind]))
             else:
-                problems.append(f"{where}: {_key_problem(arg)}")
+                problems.append(f"{where}: {keys.key_problem(arg)}")
         else:
             problems.append(f"{where}: expected d:KEY, u:KEY, r:KEY or t:MS")
     if problems:
@@ -91,7 +78,7 @@ def parse_events(events: Sequence[Mapping[str, Any]], path: str = "events") -> l
             errors[f"{here}.{extra}"] = ["unknown field"]
         name, action, at = event.get("key"), event.get("action"), event.get("at_ms", last)
         if not isinstance(name, str) or not keys.is_key(name):
-            errors[f"{here}.key"] = [_key_problem(str(name)) if isinstance(name, str)
+            errors[f"{here}.key"] = [keys.key_problem(str(name)) if isinstance(name, str)
                                      else "required: a key name"]
         if action not in ("press", "release", "tap", "repeat"):
             errors[f"{here}.action"] = ["must be one of press, release, tap, repeat"]
@@ -126,7 +113,7 @@ class Simulation:
         self._timers = 0
 
     def _emit(self, out: list[tuple[int, int]], at: float) -> None:
-        self.output.extend({"key": keys.name_of(c), "action": ACTIONS[v], "at_ms": _ms(at)}
+        self.output.extend({"key": keys.name_of(c), "action": keys.ACTIONS[v], "at_ms": _ms(at)}
                            for c, v in out)
 
     def run_timers(self, until: float) -> None:

@@ -108,26 +108,3 @@ def key_act(codes: tuple[int, ...], repeat: bool = True) -> KeyAct:
     """A key/chord action with its derived fields."""
     return KeyAct(codes, codes[::-1], codes[-1] if repeat else -1)
 
-
-_SHIFTED = '~!@#$%^&*()_+{}|:"<>?'
-_UNSHIFTED = "`1234567890-=[]\\;',./"
-_PUNCT = {
-    "`": "grave", "-": "minus", "=": "equal", "[": "leftbrace", "]": "rightbrace",
-    "\\": "backslash", ";": "semicolon", "'": "apostrophe", ",": "comma", ".": "dot",
-    "/": "slash", " ": "space", "\n": "enter", "\t": "tab",
-}
-
-
-def us_key(char: str) -> tuple[str, bool] | None:
-    """The US-layout key name for a character and whether it needs shift; None if none."""
-    if "a" <= char <= "z" or "0" <= char <= "9":
-        return char, False
-    if "A" <= char <= "Z":
-        return char.lower(), True
-    if char in _PUNCT:
-        return _PUNCT[char], False
-    i = _SHIFTED.find(char)
-    if i >= 0:
-        base = _UNSHIFTED[i]
-        return _PUNCT.get(base, base), True
-    return None

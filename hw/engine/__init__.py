@@ -1,0 +1,27 @@
+"""The profile language, pure: key names, compiling a profile, and the engine that runs it.
+
+What lives here, in the order data flows:
+    keys, keycodes   key names <-> Linux input codes; US-layout text; "did you mean"
+    compile          a profile (JSON-shaped) -> errors by dotted path, or a CompiledProfile
+    actions          the compiled, immutable action records and CompiledProfile
+    engine           Engine: (input event, now) -> output events, for one keyboard
+    keymap, state    what an Engine holds: Keymap (the profile by code), HeldOutput, Layers, OneShots
+    taphold, combos  pure deciders over the input waiting behind an undecided key
+    macros           compiling macro steps into ops, and running them
+    simulate         the engine on virtual time, for /api/simulate and the tests
+
+Nothing here does I/O, reads a clock or starts a thread: time is whatever the caller
+passes. Modules here import only the standard library, each other and `hw.errors`; the
+loop (hw/) and the app use this package, never the other way round.
+"""
+
+from ..errors import ProfileError, ScriptError
+from .actions import CompiledProfile
+from .compile import SETTINGS, ProfileCompiler, compile_profile, validate_profile
+from .engine import Engine
+from .keys import all_names, code_of, is_key, name_of, suggest, us_key
+from .simulate import Step, parse_events, parse_script, simulate
+
+__all__ = ["SETTINGS", "CompiledProfile", "Engine", "ProfileCompiler", "ProfileError", "ScriptError",
+           "Step", "all_names", "code_of", "compile_profile", "is_key", "name_of", "parse_events", "parse_script",
+           "simulate", "suggest", "us_key", "validate_profile"]

@@ -1,0 +1,298 @@
+"""Profile validation and compilation: one `ProfileCompiler` pass over a profile both collects
+every error, by dotted path, and builds the `CompiledProfile` the engine runs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import ProfileError
+from . import keys
+from .actions import (
+    MODES,
+    NULL,
+    PERMISSIVE,
+    Action,
+    Combo,
+    CompiledProfile,
+    LayerAct,
+    OneShotAct,
+    Plain,
+    SwitchAct,
+    TapHoldAct,
+    ToggleAct,
+    key_act,
+)
+from .macros import compile_macro
+
+LAYER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+MAX_LAYERS = 64
+MAX_KEYS_PER_LAYER = 512
+MAX_COMBOS = 256
+MAX_COMBO_KEYS = 8
+MAX_CHORD_KEYS = 8
+# setting: (default, low, high), all in ms.
+SETTINGS = {
+    "tap_hold_ms": (200, 1, 10_000),
+    "combo_ms": (50, 1, 5_000),
+    "oneshot_ms": (1000, 1, 60_000),
+}
+IGNORED = {"name", "description", "active", "revision", "created_at", "updated_at"}  # the API checks them
+
+Errors = dict[str, list[str]]
+
+
+def join_path(path: str, part: object) -> str:
+    """`path.part`, or just `part` at the top."""
+    return f"{path}.{part}" if path else str(part)
+
+
+class ProfileCompiler:
+    """One pass over a profile that both collects errors and builds the compiled form."""
+
+    def __init__(self) -> None:
+        self.errors: Errors = {}
+        self.layer_index: dict[str, int] = {}
+        self.settings = {k: float(v[0]) for k, v in SETTINGS.items()}
+
+    # --- the profile, top down ---------------------------------------------------------
+
+    def compile(self, profile: Mapping[str, Any]) -> CompiledProfile:
+        self.fields("", profile, IGNORED | {"settings", "layers", "combos"})
+        self.compile_settings(profile.get("settings", {}))
+        layers = self.compile_layers(profile.get("layers"))
+        combos = self.compile_combos(profile.get("combos", []))
+        by_key: dict[int, list[Combo]] = {}
+        for combo in combos:
+            for code in combo.keys:
+                by_key.setdefault(code, []).append(combo)
+        return CompiledProfile(
+            layer_names=tuple(self.layer_index), layers=tuple(layers), combos=tuple(combos),
+            combos_by_key={c: tuple(v) for c, v in by_key.items()},
+            tap_hold_ms=self.settings["tap_hold_ms"], combo_ms=self.settings["combo_ms"],
+            oneshot_ms=self.settings["oneshot_ms"])
+
+    def compile_settings(self, settings: object) -> None:
+        if not isinstance(settings, Mapping):
+            self.error("settings", "must be an object")
+            return
+        self.fields("settings", settings, set(SETTINGS))
+        for name, (_, low, high) in SETTINGS.items():
+            if name in settings:
+                ms = self.ms(join_path("settings", name), settings[name], low, high)
+                if ms is not None:
+                    self.settings[name] = ms
+
+    def compile_layers(self, layers: object) -> list[dict[int, Action]]:
+        if not isinstance(layers, Mapping):
+            self.error("layers", "required: an object of layers with at least 'base'")
+            return [{}]
+        if "base" not in layers:
+            self.error("layers.base", "required")
+        if len(layers) > MAX_LAYERS:
+            self.error("layers", f"at most {MAX_LAYERS} layers")
+            return [{}]
+        names = ["base"] + [n for n in layers if n != "base"]
+        for name in names:
+            if not isinstance(name, str) or not LAYER_NAME.match(name):
+                self.error(join_path("layers", name), "layer names match ^[a-z][a-z0-9_-]{0,31}$")
+            self.layer_index[name] = len(self.layer_index)
+        return [self.compile_layer(join_path("layers", n), layers.get(n, {})) for n in names]
+
+    def compile_layer(self, path: str, layer: object) -> dict[int, Action]:
+        if not isinstance(layer, Mapping):
+            self.error(path, "must be an object of key: action")
+            return {}
+        if len(layer) > MAX_KEYS_PER_LAYER:
+            self.error(path, f"at most {MAX_KEYS_PER_LAYER} keys per layer")
+            return {}
+        out: dict[int, Action] = {}
+        for name, value in layer.items():
+            here = join_path(path, name)
+            code = self.key(here, name)
+            action = self.action(here, value)
+            if code is not None and code in out:
+                self.error(here, f"key '{name}' is mapped twice in this layer")
+            elif code is not None:
+                out[code] = action
+        return out
+
+    def compile_combos(self, combos: object) -> list[Combo]:
+        if not isinstance(combos, list):
+            self.error("combos", "must be a list")
+            return []
+        if len(combos) > MAX_COMBOS:
+            self.error("combos", f"at most {MAX_COMBOS} combos")
+            return []
+        return [c for i, item in enumerate(combos)
+                if (c := self.combo(join_path("combos", i), item)) is not None]
+
+    def combo(self, path: str, item: object) -> Combo | None:
+        if not isinstance(item, Mapping):
+            self.error(path, "must be an object with keys and action")
+            return None
+        self.fields(path, item, {"keys", "action", "timeout_ms", "layers"})
+        codes: list[int] = []
+        names = item.get("keys")
+        if not isinstance(names, list) or not 2 <= len(names) <= MAX_COMBO_KEYS:
+            self.error(join_path(path, "keys"), f"must be a list of 2 to {MAX_COMBO_KEYS} keys")
+            names = []
+        for i, name in enumerate(names):
+            code = self.key(join_path(path, f"keys.{i}"), name)
+            if code is not None and code in codes:
+                self.error(join_path(path, f"keys.{i}"), f"key '{name}' repeated")
+            elif code is not None:
+                codes.append(code)
+        if "action" not in item:
+            self.error(join_path(path, "action"), "required")
+        action = self.action(join_path(path, "action"), item.get("action"), tap_hold=False)
+        timeout = self.timeout(path, item, "combo_ms")
+        layers: frozenset[int] | None = None
+        if "layers" in item:
+            if not isinstance(item["layers"], list) or not item["layers"]:
+                self.error(join_path(path, "layers"), "must be a non-empty list of layer names")
+            else:
+                layers = frozenset(self.layer_ref(join_path(path, f"layers.{i}"), n)
+                                   for i, n in enumerate(item["layers"]))
+        assert not isinstance(action, TapHoldAct)
+        return Combo(frozenset(codes), action, timeout, layers)
+
+    # --- actions -----------------------------------------------------------------------
+
+    def action(self, path: str, value: object, *, tap_hold: bool = True) -> Action:
+        """Compile one action; on error record it and return a null action."""
+        if value is None:
+            return NULL
+        if isinstance(value, str):
+            codes = self.chord(path, value)
+            return key_act(codes) if codes else NULL
+        if not isinstance(value, Mapping):
+            self.error(path, "must be a key name, a chord, null or an action object")
+            return NULL
+        if "key" in value:
+            self.fields(path, value, {"key", "repeat"})
+            repeat = value.get("repeat", True)
+            if not isinstance(repeat, bool):
+                self.error(join_path(path, "repeat"), "must be true or false")
+            if not isinstance(value["key"], str):
+                self.error(join_path(path, "key"), "must be a key name (a string)")
+                return NULL
+            codes = self.chord(join_path(path, "key"), value["key"])
+            return key_act(codes, repeat is not False) if codes else NULL
+        for kind, cls in (("layer", LayerAct), ("toggle", ToggleAct), ("switch", SwitchAct)):
+            if kind in value:
+                self.fields(path, value, {kind})
+                return cls(self.layer_ref(join_path(path, kind), value[kind]))
+        if "oneshot" in value:
+            self.fields(path, value, {"oneshot"})
+            return self.oneshot(join_path(path, "oneshot"), value["oneshot"])
+        if "tap" in value or "hold" in value:
+            if not tap_hold:
+                self.error(path, "a tap-hold is not allowed here")
+                return NULL
+            return self.tap_hold(path, value)
+        if "macro" in value:
+            self.fields(path, value, {"macro"})
+            return compile_macro(self, join_path(path, "macro"), value["macro"])
+        self.error(path, "unknown action: expected a key, null, or an object with one of "
+                         "key, layer, toggle, switch, oneshot, tap/hold, macro")
+        return NULL
+
+    def oneshot(self, path: str, value: object) -> Plain:
+        if isinstance(value, str):
+            codes = self.chord(path, value)
+            return OneShotAct(codes, -1) if codes else NULL
+        if isinstance(value, Mapping) and "layer" in value:
+            self.fields(path, value, {"layer"})
+            return OneShotAct((), self.layer_ref(join_path(path, "layer"), value["layer"]))
+        self.error(path, 'must be a key, a chord or {"layer": name}')
+        return NULL
+
+    def tap_hold(self, path: str, value: Mapping[str, Any]) -> Action:
+        self.fields(path, value, {"tap", "hold", "timeout_ms", "mode"})
+        for part in ("tap", "hold"):
+            if part not in value:
+                self.error(join_path(path, part), "required with a tap-hold")
+        tap = self.action(join_path(path, "tap"), value.get("tap"), tap_hold=False)
+        hold = self.action(join_path(path, "hold"), value.get("hold"), tap_hold=False)
+        timeout = self.timeout(path, value, "tap_hold_ms")
+        mode = PERMISSIVE
+        if "mode" in value:
+            if value["mode"] in MODES:
+                mode = MODES[value["mode"]]
+            else:
+                self.error(join_path(path, "mode"), "must be one of " + ", ".join(MODES))
+        assert not isinstance(tap, TapHoldAct) and not isinstance(hold, TapHoldAct)
+        return TapHoldAct(tap, hold, timeout, mode)
+
+    # --- the parts every action is made of ---------------------------------------------
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.setdefault(path, []).append(message)
+
+    def fields(self, path: str, obj: Mapping[str, Any], allowed: set[str]) -> None:
+        for extra in sorted(set(obj) - allowed, key=str):
+            self.error(join_path(path, extra), "unknown field")
+
+    def key(self, path: str, name: object) -> int | None:
+        """A key name's code, or None after recording why not."""
+        if not isinstance(name, str):
+            self.error(path, "must be a key name (a string)")
+            return None
+        try:
+            return keys.code_of(name)
+        except KeyError:
+            self.error(path, keys.key_problem(name))
+            return None
+
+    def chord(self, path: str, text: str) -> tuple[int, ...] | None:
+        """Codes of "a" or "ctrl+shift+t", or None after recording what is wrong."""
+        codes = keys.parse_chord(text, MAX_CHORD_KEYS)
+        if isinstance(codes, str):
+            self.error(path, codes)
+            return None
+        return codes
+
+    def ms(self, path: str, value: object, low: int, high: int) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.error(path, f"must be an integer from {low} to {high}")
+            return None
+        return float(value)
+
+    def timeout(self, path: str, item: Mapping[str, Any], setting: str) -> float:
+        """The item's own `timeout_ms`, bounded as the `setting` is; else the setting's value."""
+        if "timeout_ms" not in item:
+            return self.settings[setting]
+        _, low, high = SETTINGS[setting]
+        return self.ms(join_path(path, "timeout_ms"), item["timeout_ms"], low, high) or self.settings[setting]
+
+    def layer_ref(self, path: str, name: object) -> int:
+        if not isinstance(name, str):
+            self.error(path, "must be a layer name (a string)")
+            return 0
+        if name not in self.layer_index:
+            self.error(path, f"unknown layer '{name}'")
+            return 0
+        return self.layer_index[name]
+
+
+def _run(profile: object) -> tuple[Errors, CompiledProfile | None]:
+    if not isinstance(profile, Mapping):
+        return {"": ["must be an object"]}, None
+    compiler = ProfileCompiler()
+    compiled = compiler.compile(profile)
+    return compiler.errors, compiled
+
+
+def validate_profile(profile: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Errors by dotted path (relative to the profile); empty when the profile is valid."""
+    return _run(profile)[0]
+
+
+def compile_profile(profile: Mapping[str, Any]) -> CompiledProfile:
+    """The engine's form of a profile; raises ProfileError when it does not validate."""
+    errors, compiled = _run(profile)
+    if errors or compiled is None:
+        raise ProfileError(errors)
+    return compiled

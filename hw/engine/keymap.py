@@ -1,0 +1,55 @@
+"""A compiled profile as the engine reads it: which action a key has on the active layers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .actions import Action, Combo, CompiledProfile, KeyAct, Plain, TapHoldAct, key_act
+from .state import Layers
+
+
+class Keymap:
+    """The profile's layers and combos by input code; unmapped keys pass through as themselves.
+
+    Without a profile there is one empty base layer, so every key passes through.
+
+    `passthru` caches the key action of each unmapped code; a new profile gets a new Keymap.
+    """
+
+    __slots__ = ("combos", "maps", "passthru", "profile")
+
+    def __init__(self, profile: CompiledProfile | None) -> None:
+        self.profile = profile
+        self.maps: tuple[Mapping[int, Action], ...] = profile.layers if profile else ({},)
+        self.combos = profile.combos_by_key if profile else {}
+        self.passthru: dict[int, KeyAct] = {}
+
+    def plain(self, code: int) -> KeyAct:
+        """The action of a key that nothing maps: itself."""
+        act = self.passthru.get(code)
+        if act is None:
+            act = self.passthru[code] = key_act((code,))
+        return act
+
+    def lookup(self, code: int, layers: Layers) -> Plain | TapHoldAct:
+        """The key's action on the topmost active layer that maps it."""
+        maps = self.maps
+        for layer in reversed(layers.stack):
+            act = maps[layer].get(code)
+            if act is not None:
+                return act
+        act = maps[layers.bottom].get(code)
+        return self.plain(code) if act is None else act
+
+    def combos_for(self, code: int, layers: Layers) -> list[Combo]:
+        """The combos with this key (one that has some) that may fire on the top active layer."""
+        top = layers.stack[-1] if layers.stack else layers.bottom
+        return [c for c in self.combos[code] if c.layers is None or top in c.layers]
+
+    def oneshot_ms(self) -> float:
+        assert self.profile is not None  # only a profile has one-shot actions
+        return self.profile.oneshot_ms
+
+    def layer_names(self, layers: Layers) -> list[str]:
+        """The active layers by name, bottom first."""
+        return layers.names(self.profile.layer_names) if self.profile else ["base"]

@@ -1,0 +1,96 @@
+"""Macros: compiling a macro's steps into key ops and delays, and running them on output.
+
+A compiled macro is a tuple of ops: `(code, 1)` press, `(code, 0)` release, `(ms, DELAY)` wait.
+Running one writes ops until the next delay; the engine resumes it when the delay is up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from . import keys
+from .actions import DELAY, NULL, MacroAct, Plain
+from .state import HeldOutput, Out
+
+if TYPE_CHECKING:
+    from .compile import ProfileCompiler
+
+MAX_MACRO_STEPS = 256
+MAX_MACRO_OPS = 8192
+MAX_DELAY_MS = 10_000
+MAX_TEXT = 1000
+
+
+class MacroRun:
+    """A macro waiting out a delay: resume at `ops[pos]` at time `deadline`."""
+
+    __slots__ = ("deadline", "ops", "pos")
+
+    def __init__(self, ops: tuple[tuple[int, int], ...], at: float) -> None:
+        self.ops, self.pos, self.deadline = ops, 0, at
+
+
+def run_macro(macro: MacroRun, held: HeldOutput, out: Out) -> bool:
+    """Run a macro's ops up to its next delay; whether it finished."""
+    ops, i = macro.ops, macro.pos
+    while i < len(ops):
+        code, value = ops[i]
+        i += 1
+        if value == DELAY:
+            macro.pos, macro.deadline = i, macro.deadline + code
+            return False
+        if value:
+            held.press(code, out)
+        else:
+            held.release(code, out)
+    return True
+
+
+def compile_macro(c: ProfileCompiler, path: str, value: object) -> Plain:
+    """A macro's steps (chords, `{"delay_ms"}`, `{"text"}`) as ops; errors recorded on `c`."""
+    if not isinstance(value, list) or not value:
+        c.error(path, "must be a non-empty list")
+        return NULL
+    if len(value) > MAX_MACRO_STEPS:
+        c.error(path, f"a macro has at most {MAX_MACRO_STEPS} steps")
+        return NULL
+    ops: list[tuple[int, int]] = []
+    for i, item in enumerate(value):
+        here = f"{path}.{i}"
+        if isinstance(item, str):
+            codes = c.chord(here, item)
+            if codes:
+                ops += [(code, 1) for code in codes] + [(code, 0) for code in reversed(codes)]
+        elif isinstance(item, Mapping) and "delay_ms" in item:
+            c.fields(here, item, {"delay_ms"})
+            ms = c.ms(f"{here}.delay_ms", item["delay_ms"], 0, MAX_DELAY_MS)
+            if ms:
+                ops.append((int(ms), DELAY))
+        elif isinstance(item, Mapping) and "text" in item:
+            c.fields(here, item, {"text"})
+            text = text_ops(item["text"])
+            if isinstance(text, str):
+                c.error(f"{here}.text", text)
+            else:
+                ops += text
+        else:
+            c.error(here, 'must be a key, a chord, {"delay_ms": ms} or {"text": str}')
+    if len(ops) > MAX_MACRO_OPS:
+        c.error(path, "macro too long")
+    return MacroAct(tuple(ops))
+
+
+def text_ops(value: object) -> list[tuple[int, int]] | str:
+    """The ops that type `value` on a US layout, or what is wrong with it."""
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        return f"must be a string of at most {MAX_TEXT} characters"
+    shift = keys.code_of("leftshift")
+    ops: list[tuple[int, int]] = []
+    for i, char in enumerate(value):
+        found = keys.us_key(char)
+        if found is None:
+            return f"character {char!r} at {i} cannot be typed (only printable US-ASCII, newline and tab)"
+        code = keys.code_of(found[0])
+        ops += [(shift, 1), (code, 1), (code, 0), (shift, 0)] if found[1] else [(code, 1), (code, 0)]
+    return ops

@@ -1,0 +1,76 @@
+"""Deciding a tap-hold key: tap or hold, from the input that came after its press.
+
+Pure: `decide_tap_hold` reads the waiting input and returns a decision; the engine applies
+it. The only thing it changes is the pending record's own scan position, so that each
+waiting event is looked at once however often the engine asks.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from .actions import PERMISSIVE, PRESS, TapHoldAct
+
+Waiting = deque[tuple[int, int, float]]
+"""Input held back behind an undecided key: (code, value, time) in arrival order."""
+
+
+class TapHold:
+    """An undecided tap-hold key; `idx` and `seen` carry the scan of waiting events."""
+
+    __slots__ = ("act", "code", "deadline", "idx", "seen", "t")
+
+    def __init__(self, code: int, act: TapHoldAct, t: float) -> None:
+        self.code, self.act, self.t, self.deadline = code, act, t, t + act.timeout
+        self.idx = 0
+        self.seen: set[int] = set()
+
+
+class Tap:
+    """The key was tapped: it does its `tap` action."""
+
+    __slots__ = ()
+
+
+class Hold:
+    """The key was held: it does its `hold` action."""
+
+    __slots__ = ()
+
+
+TAP, HOLD = Tap(), Hold()
+
+
+def decide_tap_hold(p: TapHold, queue: Waiting, now: float) -> Tap | Hold | None:
+    """Tap, hold, or None while the input so far (and the time `now`) cannot tell.
+
+    Scanning the events that came after the press, in order:
+    - any event at or after the deadline: hold (the key was down that long);
+    - the key's own release first: tap;
+    - mode "press": another key pressed: hold;
+    - mode "permissive": another key pressed *and* released within the hold: hold;
+    - mode "timeout": only the deadline decides.
+    With nothing decisive queued, it is a hold once `now` reaches the deadline.
+    """
+    act, i = p.act, p.idx
+    while i < len(queue):
+        code, value, t = queue[i]
+        i += 1
+        if t >= p.deadline:
+            p.idx = i
+            return HOLD
+        if code == p.code:
+            if value == 0:
+                p.idx = i
+                return TAP
+        elif value == 1:
+            if act.mode == PRESS:
+                p.idx = i
+                return HOLD
+            if act.mode == PERMISSIVE:
+                p.seen.add(code)
+        elif value == 0 and code in p.seen:
+            p.idx = i
+            return HOLD
+    p.idx = i
+    return HOLD if now >= p.deadline else None
