@@ -1,6 +1,8 @@
 """Profiles: create, replace, merge-patch (and so rename), delete, activate; the compile cache."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -22,6 +24,13 @@ MAX_PATCH_DEPTH = 64
 def body_of(profile: Row) -> Row:
     """The stored body of a profile document (what PUT replaces)."""
     return {k: profile[k] for k in PROFILE_BODY if k in profile}
+
+
+def content_digest(profile: Row) -> str:
+    """A digest of a profile's stored body (its canonical JSON): equal exactly when the
+    compiled forms are."""
+    canonical = json.dumps(body_of(profile), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def merge_patch(target: Any, patch: Any, depth: int = 0) -> Any:
@@ -53,7 +62,7 @@ class Profiles:
         self._apply = apply
         self._cursor = cursor
         self._validate = validate
-        self._compiled: dict[tuple[str, int], Any] = {}
+        self._compiled: dict[str, tuple[str, Any]] = {}  # name -> (content digest, compiled)
 
     # -- reads ---------------------------------------------------------------------------
     def snapshot(self) -> Row:
@@ -73,13 +82,19 @@ class Profiles:
 
     # -- compiled forms ------------------------------------------------------------------
     def compiled(self, name: str) -> Any:
-        """The compiled stored profile of that name, cached by revision; NotFound if missing."""
+        """The compiled stored profile of that name; NotFound if missing.
+
+        Cached by content: a revision restarts when a profile is deleted and created again
+        (and a rename carries the revision along), so only the body itself says whether a
+        compiled form is still the stored profile.
+        """
         profile = self._store.get_profile(name)
-        key = (name, profile["revision"])
-        if key not in self._compiled:
-            self._compiled = {k: v for k, v in self._compiled.items() if k[0] != name}
-            self._compiled[key] = hw.compile_profile(profile)
-        return self._compiled[key]
+        digest = content_digest(profile)
+        cached = self._compiled.get(name)
+        if cached is None or cached[0] != digest:
+            cached = (digest, hw.compile_profile(profile))
+            self._compiled[name] = cached
+        return cached[1]
 
     def for_loop(self, name: str | None) -> Any:
         """What the loop runs for that name: its compiled form, or None (pass-through)."""
@@ -137,7 +152,9 @@ class Profiles:
         if self._store.profile_in_use(after["name"]):
             self._apply()
         data: Row = {"profile": after}
-        if before["name"] != after["name"]:
+        renamed = before["name"] != after["name"]
+        if renamed:
+            self._compiled.pop(before["name"], None)
             data["previous_name"] = before["name"]
         self._publish("profile.updated", data)
         return after
@@ -145,6 +162,7 @@ class Profiles:
     def delete(self, name: str, expect: int | None) -> None:
         """Delete a profile no device uses and that is not active."""
         self._store.delete_profile(name, expect)
+        self._compiled.pop(name, None)
         self._publish("profile.deleted", {"name": name})
 
     def activate(self, name: str | None) -> str | None:
