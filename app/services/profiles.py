@@ -52,12 +52,15 @@ class Profiles:
     """Every profile operation; a change the loop runs is applied before the call returns.
 
     `validate` checks a whole profile document (the API's schema); `apply` hands the loop
-    the current configuration and says whether it took it in time.
+    the current configuration and says whether it took it in time; `device` gives the API's
+    view of a device (a rename changes the devices that use the profile).
     """
 
     def __init__(self, store: Store, publish: Publish, apply: Callable[[], bool],
-                 cursor: Callable[[], tuple[int, str]], validate: Validate) -> None:
+                 cursor: Callable[[], tuple[int, str]], validate: Validate,
+                 device: Callable[[str], Row]) -> None:
         self._store = store
+        self._device = device
         self._publish = publish
         self._apply = apply
         self._cursor = cursor
@@ -157,7 +160,20 @@ class Profiles:
             self._compiled.pop(before["name"], None)
             data["previous_name"] = before["name"]
         self._publish("profile.updated", data)
+        if renamed:
+            self._renamed(before["name"], after)
         return after
+
+    def _renamed(self, old: str, profile: Row) -> None:
+        """A rename moved the devices that used the profile, and maybe the active profile,
+        to the new name: say so as their own changes say it."""
+        name = profile["name"]
+        for stored in self._store.list_devices():
+            if stored["profile"] == name:  # the new name was free: these used the old one
+                self._publish("device.updated", {"device": self._device(stored["id"]),
+                                                 "changed": ["profile"]})
+        if profile["active"]:
+            self._publish("profile.activated", {"name": name, "previous": old})
 
     def delete(self, name: str, expect: int | None) -> None:
         """Delete a profile no device uses and that is not active."""

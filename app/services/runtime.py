@@ -50,7 +50,8 @@ class Runtime:
         self.bus = bus
         self.version = version
         self.devices = Devices(store, loop, self.publish, self.apply, self._cursor)
-        self.profiles = Profiles(store, self.publish, self.apply, self._cursor, validate)
+        self.profiles = Profiles(store, self.publish, self.apply, self._cursor, validate,
+                                 device=self.devices.get)
         self.events = Broadcaster(bus, secrets.token_hex(4), enrich=self.devices.enrich,
                                   encode=encode, ring_size=ring_size,
                                   on_topics=KeySubscribers(self._key_interest))
