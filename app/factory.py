@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
 
     data_dir: Path = app.config["DATA_DIR"]
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    security.tighten(data_dir)
     token = None if str(app.config["AUTH"]).lower() == "none" else security.load_token(
         data_dir, app.config["TOKEN"])
     gate = security.Gate(port=int(app.config["PORT"]), token=token,
@@ -59,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
 
     offload, write_lock = blocking_offload()
     store = Store(data_dir / "keyrx.db", offload=offload, write_lock=write_lock)
+    security.tighten(data_dir)  # the database files, as they are now
     runtime = build(app.config, hw, store, __version__,
                     validate=lambda doc: ProfileSchema().load(doc), encode=frames.text_frame)
     app.extensions["keyrx"] = runtime
