@@ -66,6 +66,7 @@ class Profiles:
         self._cursor = cursor
         self._validate = validate
         self._compiled: dict[str, tuple[str, Any]] = {}  # name -> (content digest, compiled)
+        self._broken: dict[str, str] = {}  # stored profiles the loop cannot run: name -> why
 
     # -- reads ---------------------------------------------------------------------------
     def snapshot(self) -> Row:
@@ -100,14 +101,33 @@ class Profiles:
         return cached[1]
 
     def for_loop(self, name: str | None) -> Any:
-        """What the loop runs for that name: its compiled form, or None (pass-through)."""
+        """What the loop runs for that name: its compiled form, or None (pass-through) when it
+        is gone or no longer compiles (a stored profile from an edited database or an older
+        rule): the daemon runs on, and `problems()` says so until it is fixed."""
         if name is None:
             return None
         try:
-            return self.compiled(name)
+            compiled = self.compiled(name)
         except NotFound:
             log.warning("profile %s vanished; using pass-through", name)
             return None
+        except (hw.ProfileError, ValueError, TypeError, KeyError) as exc:
+            why = "; ".join(f"{k}: {v[0]}" for k, v in getattr(exc, "errors", {}).items()) or str(exc)
+            if self._broken.get(name) != why:
+                log.error("stored profile %s is not valid (%s); running pass-through instead",
+                          name, why)
+            self._broken[name] = why
+            return None
+        self._broken.pop(name, None)
+        return compiled
+
+    def problems(self) -> list[Row]:
+        """The stored profiles the loop should run but cannot, for /api/status."""
+        return [{"kind": "profile", "profile": name, "detail": f"profile '{name}' is not valid "
+                 f"({why}); the keyboards using it run pass-through",
+                 "fix": f"fix it with PUT /api/profiles/{name} (or `keyrx profiles export {name}`, "
+                 f"edit, `keyrx profiles import --replace`), or activate another profile"}
+                for name, why in sorted(self._broken.items())]
 
     def simulate(self, profile: str | Row | None, steps: Sequence[Any]) -> list[Row]:
         """Run a stored profile (by name), a validated inline one, or none on virtual time."""
@@ -158,6 +178,7 @@ class Profiles:
         renamed = before["name"] != after["name"]
         if renamed:
             self._compiled.pop(before["name"], None)
+            self._broken.pop(before["name"], None)
             data["previous_name"] = before["name"]
         self._publish("profile.updated", data)
         if renamed:
@@ -179,6 +200,7 @@ class Profiles:
         """Delete a profile no device uses and that is not active."""
         self._store.delete_profile(name, expect)
         self._compiled.pop(name, None)
+        self._broken.pop(name, None)
         self._publish("profile.deleted", {"name": name})
 
     def activate(self, name: str | None) -> str | None:
