@@ -16,9 +16,11 @@ from flask import Blueprint, Response, current_app, json, jsonify, request
 from marshmallow import Schema
 
 from ..errors import ApiError
+from ..events.bus import blocking_offload
 from ..services import Runtime
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
+OFFLOAD_BYTES = 64 * 1024  # bodies larger than this are validated off the hub
 SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # \uD800-\uDFFF: only these can be lone
 
 
@@ -83,10 +85,16 @@ def _lone_surrogate(path: str) -> None:
 
 
 def load(schema: Schema, data: Any) -> Any:
-    """Validate `data` with `schema`; non-objects are a 422 at `body`."""
+    """Validate `data` with `schema`; non-objects are a 422 at `body`. A large body is
+    validated in a worker thread, so the hub (every other request and the event stream)
+    goes on meanwhile."""
     if not isinstance(data, dict):
         raise ApiError(422, "the body must be a JSON object", title="Validation failed",
                        errors={"body": ["must be a JSON object"]})
+    if (request.content_length or 0) > OFFLOAD_BYTES:
+        offload, _ = blocking_offload()
+        if offload is not None:
+            return offload(schema.load, (data,))
     return schema.load(data)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 
 from .keycodes import CANONICAL, NAMES
 
@@ -65,22 +66,34 @@ def name_of(code: int) -> str:
     return CANONICAL.get(code) or f"key_{code}"
 
 
+MAX_SUGGEST_CHARS = 32  # longer names get no suggestion: nothing known is that long
+
+
 def suggest(name: str) -> str | None:
-    """The closest known key name, or None when nothing is close."""
+    """The closest known key name, or None when nothing is close (cached; cheap for long names)."""
     low = _normal(name).lower()
     if low in _LOOKUP:
         return low
-    close = difflib.get_close_matches(low, _LOOKUP.keys(), n=1, cutoff=0.75)
+    if len(low) > MAX_SUGGEST_CHARS:
+        return None
+    return _closest(low)
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(low: str) -> str | None:
+    # a ratio of 0.75 needs lengths within 0.6x..1.67x of each other: compare only those
+    near = [k for k in _LOOKUP if 0.6 * len(low) <= len(k) <= len(low) / 0.6]
+    close = difflib.get_close_matches(low, near, n=1, cutoff=0.75)
     return close[0] if close else None
 
 
-def key_problem(name: str) -> str:
-    """Why a name is not a key, with the closest known name when one is close."""
-    hint = suggest(name)
-    return f"unknown key '{name}'" + (f" (did you mean '{hint}'?)" if hint else "")
+def key_problem(name: str, hint: bool = True) -> str:
+    """Why a name is not a key, with the closest known name when one is close (and `hint`)."""
+    close = suggest(name) if hint else None
+    return f"unknown key '{name}'" + (f" (did you mean '{close}'?)" if close else "")
 
 
-def parse_chord(text: str, max_keys: int) -> tuple[int, ...] | str:
+def parse_chord(text: str, max_keys: int, hint: bool = True) -> tuple[int, ...] | str:
     """The codes of "a" or "ctrl+shift+t" in order, or what is wrong with the chord."""
     parts = text.split("+")
     if len(parts) > max_keys:
@@ -92,7 +105,7 @@ def parse_chord(text: str, max_keys: int) -> tuple[int, ...] | str:
         try:
             code = code_of(part)
         except KeyError:
-            return key_problem(part)
+            return key_problem(part, hint)
         if code in codes:
             return f"key '{part}' repeated in chord '{text}'"
         codes.append(code)
