@@ -32,8 +32,6 @@ MAX_KEYS_PER_LAYER = 512
 MAX_COMBOS = 256
 MAX_COMBO_KEYS = 8
 MAX_CHORD_KEYS = 8
-MAX_ERRORS = 100  # paths reported per profile; the rest are counted (bounded work per request)
-MORE = "…"        # the path of the "and N more" entry
 # setting: (default, low, high), all in ms.
 SETTINGS = {
     "tap_hold_ms": (200, 1, 10_000),
@@ -54,8 +52,7 @@ class ProfileCompiler:
     """One pass over a profile that both collects errors and builds the compiled form."""
 
     def __init__(self) -> None:
-        self.errors: Errors = {}
-        self.unlisted = 0  # errors past MAX_ERRORS, counted only
+        self.errors = keys.CappedErrors()  # at most MAX_ERRORS paths: bounded work
         self.layer_index: dict[str, int] = {}
         self.settings = {k: float(v[0]) for k, v in SETTINGS.items()}
 
@@ -231,16 +228,8 @@ class ProfileCompiler:
 
     # --- the parts every action is made of ---------------------------------------------
 
-    @property
-    def full(self) -> bool:
-        """Whether further errors are only counted (and so need no costly message)."""
-        return len(self.errors) >= MAX_ERRORS
-
     def error(self, path: str, message: str) -> None:
-        if self.full and path not in self.errors:
-            self.unlisted += 1
-            return
-        self.errors.setdefault(path, []).append(message)
+        self.errors.add(path, message)
 
     def fields(self, path: str, obj: Mapping[str, Any], allowed: set[str]) -> None:
         for extra in sorted(set(obj) - allowed, key=str):
@@ -254,12 +243,12 @@ class ProfileCompiler:
         try:
             return keys.code_of(name)
         except KeyError:
-            self.error(path, keys.key_problem(name, hint=not self.full))
+            self.error(path, keys.key_problem(name, self.errors.room))
             return None
 
     def chord(self, path: str, text: str) -> tuple[int, ...] | None:
         """Codes of "a" or "ctrl+shift+t", or None after recording what is wrong."""
-        codes = keys.parse_chord(text, MAX_CHORD_KEYS, hint=not self.full)
+        codes = keys.parse_chord(text, MAX_CHORD_KEYS, self.errors.room)
         if isinstance(codes, str):
             self.error(path, codes)
             return None
@@ -293,8 +282,6 @@ def _run(profile: object) -> tuple[Errors, CompiledProfile | None]:
         return {"": ["must be an object"]}, None
     compiler = ProfileCompiler()
     compiled = compiler.compile(profile)
-    if compiler.unlisted:
-        compiler.errors[MORE] = [f"and {compiler.unlisted} more errors not listed"]
     return compiler.errors, compiled
 
 

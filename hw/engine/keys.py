@@ -66,6 +66,29 @@ def name_of(code: int) -> str:
     return CANONICAL.get(code) or f"key_{code}"
 
 
+MAX_ERRORS = 100  # error paths a profile's validation lists; past that they are only counted
+
+
+class CappedErrors(dict[str, list[str]]):
+    """Errors by dotted path, at most MAX_ERRORS paths: later ones are counted under "…", and
+    `room` turns False so that callers skip costly messages (suggestions)."""
+
+    unlisted = 0
+
+    @property
+    def room(self) -> bool:
+        """Whether another path would still be listed."""
+        return len(self) < MAX_ERRORS
+
+    def add(self, path: str, message: str) -> None:
+        """Record an error (or only count it, past the cap)."""
+        if self.room or path in self:
+            self.setdefault(path, []).append(message)
+        else:
+            self.unlisted += 1
+            self["…"] = [f"and {self.unlisted} more errors not listed"]
+
+
 MAX_SUGGEST_CHARS = 32  # longer names get no suggestion: nothing known is that long
 
 
