@@ -9,7 +9,7 @@ from flask import Flask
 
 import hw
 
-from . import __version__, defaults, errors, security, ui
+from . import __version__, connections, defaults, errors, security, ui
 from .events import snapshots
 from .events.bus import blocking_offload
 from .events.ws import frames
@@ -72,6 +72,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
         app.register_blueprint(bp)
     app.register_blueprint(ws_routes.bp)
     ui.install(app)
+    app.wsgi_app = connections.BodyDeadline(  # type: ignore[method-assign]
+        app.wsgi_app, connections.BODY_TIMEOUT_S, int(app.config["MAX_BODY_BYTES"]))
 
     @app.before_request
     def _start_once() -> None:
