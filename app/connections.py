@@ -13,7 +13,8 @@
   at its upgrade (app/events/ws: its own pings and write deadline apply).
 
 - Turns: a connection yields to the others after each request, so one that pipelines many
-  requests gets one served per round, like everyone else.
+  requests gets one served per round, like everyone else; and past 90 % of the connection
+  limit a connection is closed after each request, so held connections free their slots.
 
 `Worker` is the gunicorn worker class (`app.connections.Worker`); `BodyDeadline` wraps the
 WSGI app. Imports gunicorn's gevent worker (gunicorn loads it anyway) and the standard library.
@@ -34,10 +35,11 @@ from gunicorn.workers.ggevent import GeventWorker  # type: ignore[import-untyped
 
 log = logging.getLogger("keyrx.connections")
 
-MAX_CONNECTIONS = int(os.environ.get("KEYRX_MAX_CONNECTIONS", "2000"))
+MAX_CONNECTIONS = int(os.environ.get("KEYRX_MAX_CONNECTIONS", "4000"))
 PER_PEER = int(os.environ.get("KEYRX_MAX_CONNECTIONS_PER_PEER", "256"))
 IO_TIMEOUT_S = float(os.environ.get("KEYRX_IO_TIMEOUT_S", "5"))
 BODY_TIMEOUT_S = float(os.environ.get("KEYRX_BODY_TIMEOUT_S", "5"))
+BUSY = 0.9  # past this share of the connection limit, no keep-alive
 FD_RESERVE = 256  # files besides connections: the database, input devices, uinput, logs
 LOOPBACK = ("127.", "::1", "::ffff:127.")
 
@@ -94,22 +96,31 @@ PEERS = PeerCounter(PER_PEER)
 
 
 class Worker(GeventWorker):  # type: ignore[misc]
-    """gunicorn's gevent worker with the per-peer limit and a deadline on every socket
-    operation (gunicorn's own puts connections in blocking mode, without one)."""
+    """gunicorn's gevent worker with the per-peer limit, a deadline on every socket
+    operation (gunicorn's own puts connections in blocking mode, without one), turns between
+    requests, and no keep-alive while nearly full."""
+
+    open_connections = 0
 
     def handle(self, listener: Any, client: Any, addr: Any) -> None:
         peer = str(addr[0]) if isinstance(addr, tuple) and addr else ""
         if not PEERS.admit(peer):
             client.close()
             return
+        Worker.open_connections += 1
         try:
             client.settimeout(IO_TIMEOUT_S)
             AsyncWorker.handle(self, listener, client, addr)
         finally:
+            Worker.open_connections -= 1
             PEERS.release(peer)
 
     def handle_request(self, listener_name: Any, req: Any, sock: Any, addr: Any) -> None:
         super().handle_request(listener_name, req, sock, addr)
+        if Worker.open_connections >= BUSY * self.worker_connections:
+            # nearly full: one request per connection, so slots free up for new clients
+            # (gunicorn's connection loop closes the connection on StopIteration)
+            raise StopIteration
         # take turns: a peer that pipelines requests would otherwise keep the hub (and every
         # other connection, the new ones included) until its pipeline is empty
         gevent.sleep(0)

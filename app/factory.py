@@ -60,7 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
 
     offload, write_lock = blocking_offload()
     store = Store(data_dir / "keyrx.db", offload=offload, write_lock=write_lock)
-    security.tighten(data_dir)  # the database files, as they are now
+    security.tighten(data_dir, created=True)  # files the store made just now, under the umask
     runtime = build(app.config, hw, store, __version__,
                     validate=lambda doc: ProfileSchema().load(doc), encode=frames.text_frame)
     app.extensions["keyrx"] = runtime
