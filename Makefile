@@ -37,7 +37,7 @@ bench: setup-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check app hw tests bench examples scripts
-	$(BIN)/mypy --strict hw app/events app/store app/services app/api app/errors.py app/security.py app/clock.py
+	$(BIN)/mypy --strict hw app
 
 clean:
 	rm -rf $(VENV) .vmcache build *.egg-info
