@@ -68,3 +68,16 @@ def test_an_installed_wheel_runs_without_the_checkout(tmp_path: Path) -> None:
     example = next(p for p in (venv / "lib").glob("python3*/site-packages/app/profiles/vim-nav.json"))
     check = sh(venv / "bin" / "keyrx", "check", example, cwd=outside, env=env)
     assert check.stdout.strip() == f"{example}: ok"
+
+
+@pytest.mark.slow
+def test_first_setup_prints_no_setuptools_warnings(tmp_path: Path) -> None:
+    # `make setup` on a fresh venv: pip and setuptools stay quiet (it used to print ~120 lines)
+    done = subprocess.run(["make", "-s", "-C", str(ROOT), "setup", f"VENV={tmp_path / 'venv'}",
+                           f"PY={sys.executable}"], capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    # this machine's pip configuration may name index directories that do not exist: not ours
+    noise = [line for line in (done.stdout + done.stderr).splitlines()
+             if "warn" in line.lower() and "is ignored: it is neither a file nor a directory" not in line]
+    assert noise == []
+    assert (tmp_path / "venv" / "bin" / "keyrx").exists()
