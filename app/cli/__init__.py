@@ -116,8 +116,8 @@ def check(opts: Options, files: tuple[Path, ...]) -> None:
 
 
 def _register() -> None:
-    from . import commands, events
-    for command in (*commands.COMMANDS, events.events):
+    from . import commands, diagnose, events
+    for command in (*commands.COMMANDS, events.events, diagnose.doctor_command):
         main.add_command(command)
 
 
