@@ -16,6 +16,7 @@ from .defaults import PORT
 PACKAGE = Path(__file__).resolve().parent
 EXAMPLES = PACKAGE / "profiles"     # example profiles, shipped with the package
 STATIC = PACKAGE / "static"         # the web UI
+DEPLOY = PACKAGE / "deploy"         # systemd unit (a template), udev rule, sysusers and modules-load files
 SERVICE_DATA_DIR = Path("/var/lib/keyrx")  # the system service's (and root's) data dir
 LOOPBACK = "127.0.0.1"
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .base import Options, emit, json_option, pass_options
+from .base import Options, emit, json_option, pass_options, serve_argv
 from .client import CliError, default_url, find_token
 
 
@@ -31,12 +31,6 @@ def main(ctx: click.Context, url: str, token: str | None, data_dir: str | None, 
          as_json: bool) -> None:
     """KeyRx: remap Linux keyboards. Run the daemon, or drive the one that runs."""
     ctx.obj = Options(url=url.rstrip("/"), token=token, data_dir=data_dir, timeout=timeout, json=as_json)
-
-
-def serve_argv(python: str, *gunicorn_args: str) -> list[str]:
-    """The daemon as deployed: gunicorn with the packaged settings and WSGI entry, under `python`
-    (what `keyrx serve` execs and what the systemd unit runs)."""
-    return [python, "-m", "gunicorn", "-c", "python:app.gunicorn_conf", *gunicorn_args, "app.wsgi:app"]
 
 
 _PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True}
@@ -116,8 +110,8 @@ def check(opts: Options, files: tuple[Path, ...]) -> None:
 
 
 def _register() -> None:
-    from . import commands, diagnose, events
-    for command in (*commands.COMMANDS, events.events, diagnose.doctor_command):
+    from . import commands, diagnose, events, service
+    for command in (*commands.COMMANDS, events.events, diagnose.doctor_command, service.service):
         main.add_command(command)
 
 
