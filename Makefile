@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 # 10-line UserWarning on every `pip install -e .`; it is information, not a problem: keep it out
 PIP_INSTALL := PYTHONWARNINGS=ignore::UserWarning:setuptools.command.editable_wheel $(BIN)/pip install -q
 
-.PHONY: run test test-fast bench lint setup setup-test clean
+.PHONY: run test test-fast bench lint setup setup-test deb clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -43,5 +43,9 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check app hw tests bench examples scripts
 	$(BIN)/mypy --strict hw app/bus.py
 
+# dist/keyrx_<version>_<arch>.deb: the daemon in /opt/keyrx, unit, udev rule and sysusers in /usr/lib
+deb: setup
+	BUILD_PY=$(BIN)/python sh scripts/build-deb.sh dist
+
 clean:
-	rm -rf $(VENV) .vmcache build *.egg-info
+	rm -rf $(VENV) .vmcache build dist *.egg-info
