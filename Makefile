@@ -42,6 +42,7 @@ bench: setup-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check app hw tests bench examples scripts
 	$(BIN)/mypy --strict hw app/bus.py
+	$(BIN)/mypy --strict app/cli app/paths.py app/doctor.py
 
 # dist/keyrx_<version>_<arch>.deb: the daemon in /opt/keyrx, unit, udev rule and sysusers in /usr/lib
 deb: setup
