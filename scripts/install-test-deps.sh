@@ -3,7 +3,8 @@
 # Run as root (CI) or with sudo available.
 set -eu
 NEED=""
-for pair in "chromium:chromium" "qemu-system-x86_64:qemu-system-x86" "cpio:cpio" "systemd-analyze:systemd"; do
+for pair in "chromium:chromium" "qemu-system-x86_64:qemu-system-x86" "cpio:cpio" "systemd-analyze:systemd" "dpkg-deb:dpkg" \
+    "/usr/bin/python3:python3"; do
   cmd=${pair%%:*}; pkg=${pair#*:}
   command -v "$cmd" >/dev/null 2>&1 || NEED="$NEED $pkg"
 done
