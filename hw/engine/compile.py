@@ -1,5 +1,6 @@
 """Profile validation and compilation: one `ProfileCompiler` pass over a profile both collects
-every error, by dotted path, and builds the `CompiledProfile` the engine runs."""
+every error, by dotted path, and builds the `CompiledProfile` the engine runs. The profile, its
+settings, layers and combos are compiled here; each action kind in `compile_actions`."""
 
 from __future__ import annotations
 
@@ -9,22 +10,8 @@ from typing import Any
 
 from ..errors import ProfileError
 from . import keys
-from .actions import (
-    MODES,
-    NULL,
-    PERMISSIVE,
-    Action,
-    Combo,
-    CompiledProfile,
-    LayerAct,
-    OneShotAct,
-    Plain,
-    SwitchAct,
-    TapHoldAct,
-    ToggleAct,
-    key_act,
-)
-from .macros import compile_macro
+from .actions import NULL, Action, Combo, CompiledProfile, key_act
+from .compile_actions import INNER, KINDS, TOP, UNKNOWN, Scope, join_path, plain
 
 LAYER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 MAX_LAYERS = 64
@@ -41,11 +28,6 @@ SETTINGS = {
 IGNORED = {"name", "description", "active", "revision", "created_at", "updated_at"}  # the API checks them
 
 Errors = dict[str, list[str]]
-
-
-def join_path(path: str, part: object) -> str:
-    """`path.part`, or just `part` at the top."""
-    return f"{path}.{part}" if path else str(part)
 
 
 class ProfileCompiler:
@@ -146,7 +128,7 @@ class ProfileCompiler:
                 codes.append(code)
         if "action" not in item:
             self.error(join_path(path, "action"), "required")
-        action = self.action(join_path(path, "action"), item.get("action"), tap_hold=False)
+        action = plain(self.action(join_path(path, "action"), item.get("action"), INNER))
         timeout = self.timeout(path, item, "combo_ms")
         layers: frozenset[int] | None = None
         if "layers" in item:
@@ -155,12 +137,11 @@ class ProfileCompiler:
             else:
                 layers = frozenset(self.layer_ref(join_path(path, f"layers.{i}"), n)
                                    for i, n in enumerate(item["layers"]))
-        assert not isinstance(action, TapHoldAct)
         return Combo(frozenset(codes), action, timeout, layers)
 
     # --- actions -----------------------------------------------------------------------
 
-    def action(self, path: str, value: object, *, tap_hold: bool = True) -> Action:
+    def action(self, path: str, value: object, scope: Scope = TOP) -> Action:
         """Compile one action; on error record it and return a null action."""
         if value is None:
             return NULL
@@ -170,61 +151,11 @@ class ProfileCompiler:
         if not isinstance(value, Mapping):
             self.error(path, "must be a key name, a chord, null or an action object")
             return NULL
-        if "key" in value:
-            self.fields(path, value, {"key", "repeat"})
-            repeat = value.get("repeat", True)
-            if not isinstance(repeat, bool):
-                self.error(join_path(path, "repeat"), "must be true or false")
-            if not isinstance(value["key"], str):
-                self.error(join_path(path, "key"), "must be a key name (a string)")
-                return NULL
-            codes = self.chord(join_path(path, "key"), value["key"])
-            return key_act(codes, repeat is not False) if codes else NULL
-        for kind, cls in (("layer", LayerAct), ("toggle", ToggleAct), ("switch", SwitchAct)):
+        for kind, compile_kind in KINDS.items():
             if kind in value:
-                self.fields(path, value, {kind})
-                return cls(self.layer_ref(join_path(path, kind), value[kind]))
-        if "oneshot" in value:
-            self.fields(path, value, {"oneshot"})
-            return self.oneshot(join_path(path, "oneshot"), value["oneshot"])
-        if "tap" in value or "hold" in value:
-            if not tap_hold:
-                self.error(path, "a tap-hold is not allowed here")
-                return NULL
-            return self.tap_hold(path, value)
-        if "macro" in value:
-            self.fields(path, value, {"macro"})
-            return compile_macro(self, join_path(path, "macro"), value["macro"])
-        self.error(path, "unknown action: expected a key, null, or an object with one of "
-                         "key, layer, toggle, switch, oneshot, tap/hold, macro")
+                return compile_kind(self, path, value, scope)
+        self.error(path, UNKNOWN)
         return NULL
-
-    def oneshot(self, path: str, value: object) -> Plain:
-        if isinstance(value, str):
-            codes = self.chord(path, value)
-            return OneShotAct(codes, -1) if codes else NULL
-        if isinstance(value, Mapping) and "layer" in value:
-            self.fields(path, value, {"layer"})
-            return OneShotAct((), self.layer_ref(join_path(path, "layer"), value["layer"]))
-        self.error(path, 'must be a key, a chord or {"layer": name}')
-        return NULL
-
-    def tap_hold(self, path: str, value: Mapping[str, Any]) -> Action:
-        self.fields(path, value, {"tap", "hold", "timeout_ms", "mode"})
-        for part in ("tap", "hold"):
-            if part not in value:
-                self.error(join_path(path, part), "required with a tap-hold")
-        tap = self.action(join_path(path, "tap"), value.get("tap"), tap_hold=False)
-        hold = self.action(join_path(path, "hold"), value.get("hold"), tap_hold=False)
-        timeout = self.timeout(path, value, "tap_hold_ms")
-        mode = PERMISSIVE
-        if "mode" in value:
-            if value["mode"] in MODES:
-                mode = MODES[value["mode"]]
-            else:
-                self.error(join_path(path, "mode"), "must be one of " + ", ".join(MODES))
-        assert not isinstance(tap, TapHoldAct) and not isinstance(hold, TapHoldAct)
-        return TapHoldAct(tap, hold, timeout, mode)
 
     # --- the parts every action is made of ---------------------------------------------
 
