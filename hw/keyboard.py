@@ -17,6 +17,7 @@ from .errors import HwError
 from .native import now_ms
 from .outbox import DeviceChange, Happening, KeyStroke, LayerChange
 from .output import Output
+from .pointer import PointerDevice, PointerShare
 from .ports import Out, Remapper, Sink, Source
 from .types import DeviceInfo
 
@@ -33,7 +34,7 @@ class Keyboard:
 
     def __init__(self, info: DeviceInfo, source: Source, engine: Remapper,
                  profile: CompiledProfile | None, *, outbox: list[Happening], make_sink: MakeSink,
-                 grab_wait_ms: float, key_events: bool = False) -> None:
+                 grab_wait_ms: float, key_events: bool = False, pointer: PointerDevice | None = None) -> None:
         self.info = info
         self.source = source
         self.engine = engine
@@ -51,6 +52,7 @@ class Keyboard:
         self._outbox = outbox
         self._make_sink = make_sink
         self._grab_wait_ms = grab_wait_ms
+        self._pointer = pointer  # the loop's pointer device: buttons and motion go there
 
     # -- what the loop selects on and when it must come back -------------------------
     def input_fd(self) -> int | None:
@@ -85,7 +87,8 @@ class Keyboard:
         self.grab_at = None
         try:
             if self.out is None:
-                self.out = Output(self._make_sink(self.info, self.source))
+                self.out = Output(self._make_sink(self.info, self.source),
+                                  PointerShare(self._pointer) if self._pointer is not None else None)
             self.source.grab()
         except HwError as exc:
             log.warning("cannot grab %s: %s", self.info.id, exc)

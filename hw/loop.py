@@ -20,6 +20,7 @@ from .inbox import Apply, Done, Inbox, Inject, KeyEvents, Steps, Stop
 from .keyboard import Keyboard
 from .native import NativeEvent, now_ms
 from .outbox import DeviceChange, Outbox
+from .pointer import PointerDevice
 from .ports import EngineFactory, Provider, Source
 from .tuning import RT_PRIORITY, SWITCH_INTERVAL, run_realtime, shorten_switch_interval
 from .types import Config, DeviceInfo, HwState, Natives, Publish
@@ -56,6 +57,7 @@ class Loop:
         self._dirty = True  # the set of keyboards changed: rebuild the select set
         self._outbox = Outbox(provider.name, self._natives.allocate_lock(), key_name)
         self._stopped = NativeEvent(self._natives)
+        self._pointer = PointerDevice(provider.make_pointer)  # made when a profile first needs it
         self._ready = NativeEvent(self._natives)
 
     # -- called from any thread ------------------------------------------------------
@@ -102,6 +104,7 @@ class Loop:
             for info, source in self.provider.scan():
                 self._attach(info, source)
             self._outbox.set_state("running", f"{len(self._keyboards)} keyboard(s)")
+            self._pointer_if_needed()
             self._ready.set()
             self._serve()
         except HwError as exc:
@@ -115,6 +118,10 @@ class Loop:
                 for dev_id in list(self._keyboards):
                     self._detach(dev_id, "shutdown", disconnected=False)
             finally:
+                try:
+                    self._pointer.close()
+                except HwError as exc:
+                    log.info("closing the pointer device: %s", exc)
                 self.provider.close()
                 self._outbox.flush()
                 if self._outbox.state().state in ("running", "starting", "panic"):
@@ -220,8 +227,17 @@ class Loop:
         if self._panicked:
             self._panicked = False
             self._outbox.set_state("running", f"re-enabled after panic; {len(self._keyboards)} keyboard(s)")
+        self._pointer_if_needed()
         for dev_id, kb in list(self._keyboards.items()):
             kb.configure(config.for_device(dev_id).enabled, config.profile_for(dev_id))
+
+    def _pointer_if_needed(self) -> None:
+        """Make the pointer device once a profile in the configuration outputs buttons or motion
+        (before any key needs it, so the desktop has opened it by then)."""
+        config = self._config
+        profiles = [config.default_profile, *(dc.profile for dc in config.devices.values())]
+        if any(p is not None and p.pointer for p in profiles):
+            self._pointer.ensure()
 
     def _schedule(self, dev_id: str, steps: Steps) -> None:
         kb = self._keyboards.get(dev_id)
@@ -265,7 +281,7 @@ class Loop:
         profile: CompiledProfile | None = self._config.profile_for(info.id)
         kb = Keyboard(info, source, self._engine_factory(profile), profile, outbox=self._outbox.pending,
                       make_sink=self.provider.make_sink, grab_wait_ms=self._grab_wait_ms,
-                      key_events=self._wants_key_events())
+                      key_events=self._wants_key_events(), pointer=self._pointer)
         self._keyboards[info.id] = kb
         self._dirty = True
         self._outbox.pending.append(DeviceChange("device.connected", info))
