@@ -104,7 +104,7 @@ class Loop:
             for info, source in self.provider.scan():
                 self._attach(info, source)
             self._outbox.set_state("running", f"{len(self._keyboards)} keyboard(s)")
-            self._pointer_if_needed()
+            self._pointer.ensure_for(self._config)
             self._ready.set()
             self._serve()
         except HwError as exc:
@@ -118,10 +118,7 @@ class Loop:
                 for dev_id in list(self._keyboards):
                     self._detach(dev_id, "shutdown", disconnected=False)
             finally:
-                try:
-                    self._pointer.close()
-                except HwError as exc:
-                    log.info("closing the pointer device: %s", exc)
+                self._pointer.close()
                 self.provider.close()
                 self._outbox.flush()
                 if self._outbox.state().state in ("running", "starting", "panic"):
@@ -227,17 +224,9 @@ class Loop:
         if self._panicked:
             self._panicked = False
             self._outbox.set_state("running", f"re-enabled after panic; {len(self._keyboards)} keyboard(s)")
-        self._pointer_if_needed()
+        self._pointer.ensure_for(config)
         for dev_id, kb in list(self._keyboards.items()):
             kb.configure(config.for_device(dev_id).enabled, config.profile_for(dev_id))
-
-    def _pointer_if_needed(self) -> None:
-        """Make the pointer device once a profile in the configuration outputs buttons or motion
-        (before any key needs it, so the desktop has opened it by then)."""
-        config = self._config
-        profiles = [config.default_profile, *(dc.profile for dc in config.devices.values())]
-        if any(p is not None and p.pointer for p in profiles):
-            self._pointer.ensure()
 
     def _schedule(self, dev_id: str, steps: Steps) -> None:
         kb = self._keyboards.get(dev_id)

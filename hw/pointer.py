@@ -16,6 +16,7 @@ from .ecodes import EV_KEY, EV_REL
 from .engine.pointer import AXES, REL_BASE, REL_HWHEEL, REL_WHEEL
 from .errors import HwError
 from .ports import Sink
+from .types import Config
 
 log = logging.getLogger("keyrx.hw")
 
@@ -52,6 +53,13 @@ class PointerDevice:
                 log.warning("no pointer device, mouse buttons and motion are dropped: %s", exc)
         return self.sink is not None
 
+    def ensure_for(self, config: Config) -> None:
+        """Make the device once a profile of the configuration outputs buttons or motion (before
+        any key needs it, so the desktop has opened it by then)."""
+        profiles = [config.default_profile, *(dc.profile for dc in config.devices.values())]
+        if any(p is not None and p.pointer for p in profiles):
+            self.ensure()
+
     def button(self, code: int, value: int) -> bool:
         """A holder presses (1) or lets go (0) of a button; whether an event was written."""
         if not self.ensure():
@@ -85,7 +93,7 @@ class PointerDevice:
                 log.warning("pointer device: %s", exc)
 
     def close(self) -> None:
-        """Let go of every button still counted, then close the device."""
+        """Let go of every button still counted, then close the device (at the loop's end)."""
         if self.sink is None:
             return
         try:
@@ -93,9 +101,14 @@ class PointerDevice:
                 self.sink.write(EV_KEY, code, 0)
             self.count.clear()
             self.sink.syn()
+        except HwError as exc:
+            log.warning("pointer device: %s", exc)
         finally:
             sink, self.sink = self.sink, None
-            sink.close()
+            try:
+                sink.close()
+            except HwError as exc:
+                log.info("closing the pointer device: %s", exc)
 
 
 class PointerShare:
