@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from .capture import Captured
 from .keys import code_of, is_key, name_of
 from .keys import suggest as suggest_key
 from .loop import GRAB_WAIT_MS, Loop
@@ -15,6 +16,7 @@ from .ports import EngineFactory, Provider
 from .profile import ProfileError, compile_profile, validate_profile
 from .simulate import ScriptError, parse_events, parse_script, simulate
 from .types import (
+    Busy,
     Config,
     DeviceConfig,
     DeviceGone,
@@ -22,6 +24,7 @@ from .types import (
     HwError,
     HwState,
     Natives,
+    NotGrabbed,
     NotSupported,
     Publish,
     UnknownDevice,
@@ -77,7 +80,7 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
                 grab_wait_ms=grab_wait_ms, realtime=provider.name == "evdev")
 
 
-__all__ = ["BACKENDS", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo", "HwError", "HwState", "Loop",
-           "Natives", "NotSupported", "ProfileError", "Publish", "ScriptError", "UnknownDevice",
-           "code_of", "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
+__all__ = ["BACKENDS", "Busy", "Captured", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo", "HwError",
+           "HwState", "Loop", "Natives", "NotGrabbed", "NotSupported", "ProfileError", "Publish", "ScriptError",
+           "UnknownDevice", "code_of", "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
            "parse_events", "parse_script", "simulate", "suggest_key", "validate_profile"]

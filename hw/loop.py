@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .inbox import Apply, Done, Inbox, Inject, KeyEvents, Steps, Stop
+from .capture import Capture, CaptureDone
+from .inbox import Apply, CaptureKey, Done, Inbox, Inject, KeyEvents, Steps, Stop
 from .keyboard import Keyboard
 from .native import NativeEvent, now_ms
 from .outbox import DeviceChange, Outbox
@@ -51,6 +52,7 @@ class Loop:
         self._config = Config()
         self._key_events = False  # someone wants `key` events (set_key_events)
         self._panicked = False
+        self._capture = Capture()  # the pending key capture, if any
         self._watch: _Watch = ([], {}, None)
         self._dirty = True  # the set of keyboards changed: rebuild the select set
         self._outbox = Outbox(provider.name, self._natives.allocate_lock(), key_name)
@@ -88,6 +90,10 @@ class Loop:
     def inject(self, device_id: str, steps: Steps, done: Done | None = None) -> None:
         """Feed (delay_ms, code, value) input to an injectable device."""
         self._inbox.send(Inject(device_id, steps, done))
+
+    def capture(self, device_id: str | None, timeout_ms: float, done: CaptureDone) -> None:
+        """Pick the next new press on a grabbed keyboard, consumed; `done` gets it (hw/capture.py)."""
+        self._inbox.send(CaptureKey(device_id, timeout_ms, done))
 
     def set_key_events(self, wanted: bool) -> None:
         """Publish a `key` event per input key, or stop (the virtual backend always does)."""
@@ -171,6 +177,7 @@ class Loop:
         except DeviceGone as exc:
             log.warning("device %s: %s; detaching", kb.info.id, exc)
             self._detach(kb.info.id, "unplugged", disconnected=True)
+        self._capture.took(kb, self._keyboards)
         if kb.panicked:
             self._panic(kb)
 
@@ -178,12 +185,14 @@ class Loop:
         now = now_ms()
         for kb in list(self._keyboards.values()):
             kb.tick(now)
+            self._capture.took(kb, self._keyboards)
             if kb.panicked:
                 self._panic(kb)
+        self._capture.expire(now, self._keyboards)
 
     def _first_deadline(self) -> float | None:
-        """The earliest keyboard deadline or hotplug retry (monotonic ms)."""
-        first = self.provider.hotplug_due()
+        """The earliest keyboard deadline, capture deadline or hotplug retry (monotonic ms)."""
+        first = self._capture.sooner(self.provider.hotplug_due())
         for kb in self._keyboards.values():
             deadline = kb.next_deadline()
             if deadline is not None and (first is None or deadline < first):
@@ -199,6 +208,9 @@ class Loop:
             if isinstance(cmd, KeyEvents):
                 self._key_events = cmd.wanted
                 self._share_key_events()
+                continue
+            if isinstance(cmd, CaptureKey):
+                self._capture.begin(cmd.device_id, now_ms() + cmd.timeout_ms, cmd.done, self._keyboards)
                 continue
             error: BaseException | None = None
             try:
@@ -221,6 +233,7 @@ class Loop:
             self._outbox.set_state("running", f"re-enabled after panic; {len(self._keyboards)} keyboard(s)")
         for dev_id, kb in list(self._keyboards.items()):
             kb.configure(config.for_device(dev_id).enabled, config.profile_for(dev_id))
+        self._capture.check("the keyboard was disabled", self._keyboards)
 
     def _schedule(self, dev_id: str, steps: Steps) -> None:
         kb = self._keyboards.get(dev_id)
@@ -230,11 +243,8 @@ class Loop:
             raise NotSupported(f"device {dev_id} is a real keyboard; only virtual ones take injected input")
         kb.inject(steps)
 
-    def _wants_key_events(self) -> bool:
-        return self._key_events or self.provider.injectable
-
     def _share_key_events(self) -> None:
-        wanted = self._wants_key_events()
+        wanted = self._key_events or self.provider.injectable
         for kb in self._keyboards.values():
             kb.key_events = wanted
 
@@ -251,6 +261,7 @@ class Loop:
         self._outbox.set_state("panic", f"panic combo (Backspace+Escape+Enter) on {kb.info.name}: every "
                                "keyboard released; re-enable through the API (activate a profile or "
                                "enable a device)")
+        self._capture.check("the panic combo released every keyboard", self._keyboards)
 
     def _hotplug(self) -> None:
         added, removed = self.provider.hotplug()
@@ -264,8 +275,9 @@ class Loop:
         profile: CompiledProfile | None = self._config.profile_for(info.id)
         kb = Keyboard(info, source, self._engine_factory(profile), profile, outbox=self._outbox.pending,
                       make_sink=self.provider.make_sink, grab_wait_ms=self._grab_wait_ms,
-                      key_events=self._wants_key_events())
+                      key_events=self._key_events or self.provider.injectable)
         self._keyboards[info.id] = kb
+        self._capture.arm(kb)
         self._dirty = True
         self._outbox.pending.append(DeviceChange("device.connected", info))
         if self._config.for_device(info.id).enabled and not self._panicked:
@@ -276,6 +288,7 @@ class Loop:
         kb = self._keyboards.pop(dev_id, None)
         if kb is None:
             return
+        self._capture.check(f"{kb.info.name} was released ({reason})", self._keyboards)
         try:
             kb.close(reason, gone=disconnected)
         finally:

@@ -95,6 +95,14 @@ class NotSupported(HwError):
     """The operation does not apply to this device or backend."""
 
 
+class Busy(HwError):
+    """Another operation of the kind that runs one at a time (a key capture) is under way."""
+
+
+class NotGrabbed(HwError):
+    """The operation needs a grabbed keyboard, and none (or not the one named) is grabbed."""
+
+
 @dataclass(frozen=True)
 class Natives:
     """Native-thread primitives for the loop.
