@@ -102,8 +102,8 @@ def check(opts: Options, files: tuple[Path, ...]) -> None:
 
 
 def _register() -> None:
-    from . import commands, events
-    for command in (*commands.COMMANDS, events.events):
+    from . import capture, commands, events
+    for command in (*commands.COMMANDS, events.events, capture.capture):
         main.add_command(command)
 
 

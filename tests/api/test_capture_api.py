@@ -9,6 +9,7 @@ from flask import Flask
 
 from tests.api.test_profiles import assert_problem
 from tests.conftest import ApiClient
+from tests.e2e.capture import wait_armed
 
 
 class Background:
@@ -39,13 +40,11 @@ def setup(api: ApiClient) -> tuple[str, str]:
 
 
 def armed(api: ApiClient, disabled: str) -> None:
-    """Return once a capture is pending: a capture on the disabled keyboard is refused as busy
-    while one is, as not grabbed otherwise, and never starts one."""
-    while True:
-        body = assert_problem(api.post("/api/capture", json={"device": disabled, "timeout_ms": 1}), 409)
-        if "already" in body["detail"]:
-            return
-        assert "not grabbed" in body["detail"]
+    """Return once a capture is pending (tests/e2e/capture.py)."""
+    def probe() -> tuple[int, str]:
+        r = api.post("/api/capture", json={"device": disabled, "timeout_ms": 1})
+        return r.status_code, str(r.get_json(force=True).get("detail", ""))
+    wait_armed(probe)
 
 
 def key_events(api: ApiClient, since: int) -> list[dict[str, Any]]:
@@ -62,11 +61,13 @@ def test_the_pressed_key_is_captured_raw_and_consumed(app: Flask, api: ApiClient
     assert api.post(f"/api/devices/{one}/inject", json=tap).status_code == 202
     r = pending.result()
     assert r.status_code == 200 and r.get_json() == {"device": one, "key": "capslock", "code": 58}
-    assert api.post(f"/api/devices/{one}/inject", json=tap).status_code == 202
+    marked = {"events": [*tap["events"], {"key": "a", "action": "tap"}]}  # `a` ends what we read
+    assert api.post(f"/api/devices/{one}/inject", json=marked).status_code == 202
     deadline = time.monotonic() + 10
-    while len(keys := key_events(api, seq)) < 2:  # the second tap's events are on their way
+    while len(keys := key_events(api, seq)) < 4:  # the second tap's events are on their way
         assert time.monotonic() < deadline, keys
-    assert [(k["input"], k["output"]) for k in keys] == [
+    assert len(keys) == 4 and keys[-1]["input"] == {"key": "a", "action": "release"}
+    assert [(k["input"], k["output"]) for k in keys[:2]] == [
         ({"key": "capslock", "action": "press"}, [{"key": "esc", "action": "press"}]),
         ({"key": "capslock", "action": "release"}, [{"key": "esc", "action": "release"}])]
 
