@@ -34,3 +34,9 @@ def disable_second(daemon: Daemon) -> tuple[str, str]:
     one, two = (d["id"] for d in daemon.get("/api/devices").json()["devices"])
     assert daemon.patch(f"/api/devices/{two}", json={"enabled": False}).status_code == 200
     return one, two
+
+
+def release_all(daemon: Daemon) -> None:
+    """Disable every keyboard: with none grabbed the daemon has nothing to capture from."""
+    for dev in daemon.get("/api/devices").json()["devices"]:
+        assert daemon.patch(f"/api/devices/{dev['id']}", json={"enabled": False}).status_code == 200
