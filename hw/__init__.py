@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from .capture import Captured
 from .engine import (
     SETTINGS,
     all_names,
@@ -21,7 +22,7 @@ from .engine import (
     validate_profile,
 )
 from .engine import suggest as suggest_key
-from .errors import DeviceGone, HwError, NotSupported, ProfileError, ScriptError, UnknownDevice
+from .errors import Busy, DeviceGone, HwError, NotGrabbed, NotSupported, ProfileError, ScriptError, UnknownDevice
 from .loop import GRAB_WAIT_MS, Loop
 from .ports import EngineFactory, Provider
 from .types import Config, DeviceConfig, DeviceInfo, HwState, Natives, Publish
@@ -76,8 +77,8 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
                 grab_wait_ms=grab_wait_ms, realtime=provider.name == "evdev")
 
 
-__all__ = ["BACKENDS", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo", "EngineFactory",
-           "HwError", "HwState", "Loop", "Natives", "NotSupported", "ProfileError", "Provider",
+__all__ = ["BACKENDS", "Busy", "Captured", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo", "EngineFactory",
+           "HwError", "HwState", "Loop", "Natives", "NotGrabbed", "NotSupported", "ProfileError", "Provider",
            "Publish", "SETTINGS", "ScriptError", "UnknownDevice", "all_names", "code_of",
            "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
            "parse_events", "parse_script", "simulate", "suggest_key", "validate_profile"]

@@ -110,8 +110,8 @@ def check(opts: Options, files: tuple[Path, ...]) -> None:
 
 
 def _register() -> None:
-    from . import commands, diagnose, events, service
-    for command in (*commands.COMMANDS, events.events, diagnose.doctor_command, service.service):
+    from . import capture, commands, diagnose, events, service
+    for command in (*commands.COMMANDS, events.events, capture.capture, diagnose.doctor_command, service.service):
         main.add_command(command)
 
 
