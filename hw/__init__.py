@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import engine
+from .capture import Captured
 from .engine import (
     SETTINGS,
     CompiledProfile,
@@ -23,7 +24,7 @@ from .engine import (
     simulate,
 )
 from .engine import suggest as suggest_key
-from .errors import DeviceGone, HwError, NotSupported, ProfileError, ScriptError, UnknownDevice
+from .errors import Busy, DeviceGone, HwError, NotGrabbed, NotSupported, ProfileError, ScriptError, UnknownDevice
 from .loop import GRAB_WAIT_MS, Loop
 from .ports import EngineFactory, Provider
 from .types import Config, DeviceConfig, DeviceInfo, HwState, Natives, Publish
@@ -89,9 +90,9 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
                 grab_wait_ms=grab_wait_ms, realtime=provider.name == "evdev")
 
 
-__all__ = ["BACKENDS", "CompiledProfile", "Config", "HostLayouts", "host_layouts",
-           "DeviceConfig", "DeviceGone", "DeviceInfo", "EngineFactory",
-           "HwError", "HwState", "Loop", "Natives", "NotSupported", "ProfileError", "Provider",
+__all__ = ["BACKENDS", "Busy", "Captured", "CompiledProfile", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo",
+           "EngineFactory", "HostLayouts", "HwError", "HwState", "Loop", "Natives", "NotGrabbed", "NotSupported",
+           "ProfileError", "Provider", "host_layouts",
            "Publish", "SETTINGS", "ScriptError", "UnknownDevice", "all_names", "code_of",
            "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
            "parse_events", "parse_script", "simulate", "suggest_key", "validate_profile"]

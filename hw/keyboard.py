@@ -48,6 +48,9 @@ class Keyboard:
         self.pending: list[tuple[float, int, int]] = []  # injected input: (due ms, code, value)
         self.key_events = key_events  # report every key (someone listens, or the virtual backend)
         self.panicked = False  # the panic combo was pressed: the loop releases every keyboard
+        self.capturing = False  # the next new press is picked for a capture (hw/capture.py), not remapped
+        self.captured: int | None = None  # the key picked, until the loop answers the capture
+        self._swallowed: set[int] = set()  # picked keys: their repeats and release are consumed too
         self.dirty = True  # what the loop should select on changed
         self._outbox = outbox
         self._make_sink = make_sink
@@ -107,6 +110,8 @@ class Keyboard:
             self.dropping = False
             self.pending.clear()
             self.down.clear()
+            self._swallowed.clear()
+            self.capturing = False
             try:
                 if self.out is not None:
                     self.out.release_held()
@@ -225,8 +230,16 @@ class Keyboard:
                 self.panicked = True
                 self.ungrab("panic")
                 return
+            if self.capturing:  # a new press, picked for a capture: the engine never sees it
+                self.capturing, self.captured = False, code
+                self._swallowed.add(code)
+                return
         elif value == 0:
             self.down.discard(code)
+        if code in self._swallowed:  # the picked key's repeats and release
+            if value == 0:
+                self._swallowed.discard(code)
+            return
         out = self.engine.feed(code, value, now)
         self._emit(out)
         if self.key_events and value != REPEAT:

@@ -112,8 +112,8 @@ def check(opts: Options, files: tuple[Path, ...], host_layout: str | None) -> No
 
 
 def _register() -> None:
-    from . import commands, diagnose, events, service
-    for command in (*commands.COMMANDS, events.events, diagnose.doctor_command, service.service):
+    from . import capture, commands, diagnose, events, service
+    for command in (*commands.COMMANDS, events.events, capture.capture, diagnose.doctor_command, service.service):
         main.add_command(command)
 
 
