@@ -138,8 +138,9 @@ class PointerShare:
     def release_held(self) -> list[int]:
         """Let go of every button this output holds (latest first) and end the frame."""
         codes = list(reversed(self.down))
+        self.down.clear()
         for code in codes:
-            self.key(code, 0)
+            self.dirty |= self.device.button(code, 0)
         self.syn()
         return codes
 

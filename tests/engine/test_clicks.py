@@ -1,7 +1,7 @@
 """A mouse click settles a keyboard's tap-hold and one-shots like another key (peers-2 §4.3)."""
 
 from hw.engine import Engine, code_of, compile_profile
-from hw.engine.clicks import click_down, click_done
+from hw.engine.clicks import click_done, click_down
 
 PROFILE = compile_profile({"layers": {"base": {
     "f": {"tap": "f", "hold": "leftshift"}, "t": {"tap": "t", "hold": "leftctrl", "mode": "timeout"},

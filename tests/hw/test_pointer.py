@@ -183,3 +183,21 @@ def test_a_held_move_key_steps_on_the_loop_timers(rig: Rig) -> None:
     kbd.keys((KEY_F4, 0))
     rig.sync()
     assert all(frame == [(EV_REL, REL_X, 10)] for frame in pointer(rig).frames)
+
+
+def test_key_events_show_motion_and_the_virtual_pointer_gets_it() -> None:
+    from hw import create_backend
+    from tests.fakes import EventLog
+
+    log = EventLog()
+    loop = create_backend("virtual", virtual_keyboards=1)
+    loop.start(log, Config(default_profile=MOUSE))
+    try:
+        (dev,) = loop.devices()
+        loop.inject(dev.id, [(0.0, KEY_F3, 1), (0.0, KEY_F3, 0)])
+        event = log.wait("key", input={"key": "f3", "action": "press"})
+        assert event["output"] == [{"rel": "wheel", "value": -1}]
+        written = list(loop.provider.pointer.written)  # type: ignore[attr-defined]
+        assert written == [(EV_REL, REL_WHEEL, -1), (EV_REL, REL_WHEEL_HI_RES, -120)]
+    finally:
+        loop.stop()
