@@ -200,7 +200,10 @@ class Keyboard:
             self._key(code, value, now)
         deadline = self.engine.next_deadline()
         if deadline is not None and deadline <= now:
-            self._emit(self.engine.advance(now))
+            out = self.engine.advance(now)
+            self._emit(out)
+            if self.key_events and out:
+                self._outbox.append(KeyStroke(self.info.id, None, 0, out))
         if self.out is not None:
             self.out.syn()
         self._layers_changed()  # a timeout may have settled a layer key
