@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .ecodes import EV_KEY, EV_LED, EV_SYN, PANIC_KEYS, REPEAT, SYN_DROPPED, SYN_REPORT
+from .engine.pointer import AXES
 from .errors import HwError
 from .native import now_ms
 from .outbox import DeviceChange, Happening, KeyStroke, LayerChange
@@ -203,7 +204,11 @@ class Keyboard:
             self._key(code, value, now)
         deadline = self.engine.next_deadline()
         if deadline is not None and deadline <= now:
-            self._emit(self.engine.advance(now))
+            out = self.engine.advance(now)
+            self._emit(out)
+            shown = [o for o in out if o[0] not in AXES] if self.key_events else None
+            if shown:  # a held move or wheel key's timed steps (100 a second) are not events
+                self._outbox.append(KeyStroke(self.info.id, None, 0, shown))
         if self.out is not None:
             self.out.syn()
         self._layers_changed()  # a timeout may have settled a layer key

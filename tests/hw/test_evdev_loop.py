@@ -9,6 +9,7 @@ from hw.identity import device_id
 from tests.hw.rig import REMAP, Rig
 
 KEY_A, KEY_B, KEY_X, KEY_ESC, KEY_BACKSPACE, KEY_ENTER, KEY_CAPSLOCK = 30, 48, 45, 1, 14, 28, 58
+KEY_LEFTCTRL = 29
 
 
 def test_discovery_keeps_keyboards_not_ours_with_stable_ids(rig: Rig) -> None:
@@ -206,3 +207,18 @@ def test_key_events_follow_the_interest_command(rig: Rig) -> None:
     kbd.keys((KEY_X, 1), (KEY_X, 0))
     rig.sync()
     assert not [e for e, _ in rig.log.seen if e == "key"]
+
+
+def test_output_made_by_a_timer_is_a_key_event_without_input(rig: Rig) -> None:
+    kbd = rig.plug(0)
+    rig.start(compile_profile({"layers": {"base": {"capslock": {"tap": "esc", "hold": "leftctrl",
+                                                                "timeout_ms": 20}}}}))
+    rig.log.wait("device.grabbed")
+    rig.loop.set_key_events(True)
+    kbd.keys((KEY_CAPSLOCK, 1))
+    pressed = rig.log.wait("key")
+    assert pressed["input"] == {"key": str(KEY_CAPSLOCK), "action": "press"} and pressed["output"] == []
+    decided = rig.log.wait("key")  # the timeout settles it as hold: no input event caused this
+    assert decided["input"] is None and decided["output"] == [{"key": str(KEY_LEFTCTRL), "action": "press"}]
+    kbd.keys((KEY_CAPSLOCK, 0))
+    assert rig.log.wait("key")["output"] == [{"key": str(KEY_LEFTCTRL), "action": "release"}]
