@@ -12,6 +12,7 @@ from .errors import DeviceGone, NotSupported, UnknownDevice
 from .inbox import Steps
 from .keyboard import Keyboard
 from .outbox import DeviceChange, Outbox
+from .pointer import PointerDevice
 from .ports import EngineFactory, Provider, Source
 from .types import Config, DeviceInfo
 
@@ -36,6 +37,7 @@ class Keyboards:
         self._outbox = outbox
         self._capture = capture
         self._grab_wait_ms = grab_wait_ms
+        self.pointer = PointerDevice(provider.make_pointer)  # made when a profile first needs it
 
     def take_dirty(self) -> bool:
         """Whether the select set must be rebuilt since the last call."""
@@ -79,6 +81,7 @@ class Keyboards:
     def configure(self, config: Config) -> None:
         """Run this configuration (ends a panic)."""
         self.config = config
+        self.pointer.ensure_for(config)
         if self.panicked:
             self.panicked = False
             self._outbox.set_state("running", f"re-enabled after panic; {len(self.by_id)} keyboard(s)")
@@ -133,7 +136,7 @@ class Keyboards:
         profile: CompiledProfile | None = self.config.profile_for(info.id)
         kb = Keyboard(info, source, self._engine_factory(profile), profile, outbox=self._outbox.pending,
                       make_sink=self.provider.make_sink, grab_wait_ms=self._grab_wait_ms,
-                      key_events=self._key_events_wanted())
+                      key_events=self._key_events_wanted(), pointer=self.pointer)
         self.by_id[info.id] = kb
         self._capture.arm(kb)
         self.dirty = True
@@ -156,9 +159,12 @@ class Keyboards:
                 self._outbox.pending.append(DeviceChange("device.disconnected", gone))
 
     def detach_all(self, reason: str) -> None:
-        """Release every keyboard (the loop is ending)."""
-        for dev_id in list(self.by_id):
-            self.detach(dev_id, reason, disconnected=False)
+        """Release every keyboard, then the pointer device (the loop is ending)."""
+        try:
+            for dev_id in list(self.by_id):
+                self.detach(dev_id, reason, disconnected=False)
+        finally:
+            self.pointer.close()
 
 
 __all__ = ["Keyboards"]
