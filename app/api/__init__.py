@@ -15,6 +15,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, json, jsonify, request
 from marshmallow import Schema
 
+import hw
+
 from ..errors import ApiError
 from ..events.bus import blocking_offload
 from ..services import Runtime
@@ -94,6 +96,7 @@ def load(schema: Schema, data: Any) -> Any:
     if (request.content_length or 0) > OFFLOAD_BYTES:
         offload, _ = blocking_offload()
         if offload is not None:
+            hw.host_layouts()  # loaded on first use with a subprocess, which gevent forks only here
             return offload(schema.load, (data,))
     return schema.load(data)
 
@@ -120,5 +123,5 @@ def with_etag(body: dict[str, Any], status: int = 200) -> Response:
 
 def blueprints() -> list[Blueprint]:
     """Every /api blueprint."""
-    from . import devices, events, meta, openapi, profiles, simulate, status
-    return [status.bp, meta.bp, devices.bp, profiles.bp, simulate.bp, events.bp, openapi.bp]
+    from . import capture, devices, events, meta, openapi, profiles, simulate, status
+    return [status.bp, meta.bp, devices.bp, capture.bp, profiles.bp, simulate.bp, events.bp, openapi.bp]

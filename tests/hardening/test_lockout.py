@@ -98,5 +98,5 @@ def test_the_fd_limit_and_the_connection_limit_agree(tmp_path: Path) -> None:
     soft = int(next(line for line in limits.splitlines() if "open files" in line).split()[3])
     from app.connections import FD_RESERVE, MAX_CONNECTIONS
     assert soft >= MAX_CONNECTIONS + FD_RESERVE
-    unit = (Path(__file__).resolve().parents[2] / "config/keyrx.service").read_text()
+    unit = (Path(__file__).resolve().parents[2] / "app/deploy/keyrx.service").read_text()
     assert f"LimitNOFILE={8192}" in unit and 8192 >= MAX_CONNECTIONS + FD_RESERVE
