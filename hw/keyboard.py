@@ -2,8 +2,8 @@
 
 It grabs only once no key is held on it (or after a bounded wait, releasing what is held
 first); whatever it pressed on its output is released on every way out, in `finally`; after
-SYN_DROPPED it resynchronises from the kernel's key state; it spots the panic combo on raw
-input. What happens to it goes into the outbox list it was given; it never calls the loop.
+SYN_DROPPED and after sleep it resynchronises from the kernel's key state; it spots the panic
+combo and the pause chord on raw input. What happens goes into its outbox list, never the loop.
 """
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .ecodes import EV_KEY, EV_LED, EV_SYN, PANIC_KEYS, REPEAT, SYN_DROPPED, SYN_REPORT
+from .engine.options import LoopOptions
 from .errors import HwError
+from .leds import LayerLed
 from .native import now_ms
 from .outbox import DeviceChange, Happening, KeyStroke, LayerChange
 from .output import Output
@@ -46,7 +48,10 @@ class Keyboard:
         self.down: set[int] = set()  # raw input keys held, as read
         self.pending: list[tuple[float, int, int]] = []  # injected input: (due ms, code, value)
         self.key_events = key_events  # report every key (someone listens, or the virtual backend)
-        self.panicked = False  # the panic combo was pressed: the loop releases every keyboard
+        self.panicked: str | None = None  # "panic" or "pause": the loop releases every keyboard
+        self.led = LayerLed(source)
+        self.options = LoopOptions()
+        self._use(profile)
         self.dirty = True  # what the loop should select on changed
         self._outbox = outbox
         self._make_sink = make_sink
@@ -64,7 +69,8 @@ class Keyboard:
     def next_deadline(self) -> float | None:
         """The earliest engine timer, grab wait or injected step (monotonic ms)."""
         first = self.engine.next_deadline()
-        for deadline in (self.grab_at, self.pending[0][0] if self.pending else None):
+        paced = self.out.due() if self.out is not None else None
+        for deadline in (self.grab_at, self.pending[0][0] if self.pending else None, paced):
             if deadline is not None and (first is None or deadline < first):
                 first = deadline
         return first
@@ -85,7 +91,7 @@ class Keyboard:
         self.grab_at = None
         try:
             if self.out is None:
-                self.out = Output(self._make_sink(self.info, self.source))
+                self.out = Output(self._make_sink(self.info, self.source), self.options.output_gap_ms)
             self.source.grab()
         except HwError as exc:
             log.warning("cannot grab %s: %s", self.info.id, exc)
@@ -104,6 +110,7 @@ class Keyboard:
             self.dropping = False
             self.pending.clear()
             self.down.clear()
+            self.led.show(False)
             try:
                 if self.out is not None:
                     self.out.release_held()
@@ -143,10 +150,21 @@ class Keyboard:
             self._emit(self.engine.set_profile(profile, now_ms()))
             if self.out is not None:
                 self.out.release_held()  # the old profile's keys never outlive it
-            self.profile = profile
+            self._use(profile)
             self._layers_changed()
         if not self.grabbed:
             self.grab("enabled")
+
+    def slept(self, now: float) -> None:
+        """The machine slept: drop what the engine holds or waits for (toggles stay), release the
+        output, and take the kernel's key state as what is held now (their releases do nothing)."""
+        self.pending.clear()
+        self.dropping = False
+        self._emit(self.engine.cancel(now))
+        if self.out is not None:
+            self.out.release_held()
+        self._layers_changed()
+        self.down = set(self._active_keys()) if self.grabbed else set()
 
     def inject(self, steps: list[tuple[float, int, int]]) -> None:
         """Schedule (delay_ms, code, value) input."""
@@ -188,6 +206,8 @@ class Keyboard:
         if self.grab_at is not None and self.grab_at <= now:
             self.grab("enabled")
         deadline = self.engine.next_deadline()
+        if self.out is not None and self.out.paced:
+            self.out.pump(now)
         if not ((self.pending and self.pending[0][0] <= now) or (deadline is not None and deadline <= now)):
             return  # nothing due on this keyboard
         while self.pending and self.pending[0][0] <= now:
@@ -205,7 +225,8 @@ class Keyboard:
         if self.out is None:
             return
         try:
-            leds = [(ev.code, ev.value) for ev in self.out.sink.read() if ev.type == EV_LED]
+            leds = [(ev.code, ev.value) for ev in self.out.sink.read()
+                    if ev.type == EV_LED and self.led.from_host(ev.code, ev.value)]
             for code, value in leds:
                 self.source.write(EV_LED, code, value)
             if leds:
@@ -218,9 +239,10 @@ class Keyboard:
             return
         if value == 1:
             self.down.add(code)
-            if PANIC_KEYS <= self.down:  # raw input, before any remapping
-                self.panicked = True
-                self.ungrab("panic")
+            pause = self.options.pause_chord
+            if PANIC_KEYS <= self.down or (pause and self.down.issuperset(pause)):  # raw input
+                self.panicked = "panic" if PANIC_KEYS <= self.down else "pause"
+                self.ungrab(self.panicked)
                 return
         elif value == 0:
             self.down.discard(code)
@@ -240,15 +262,23 @@ class Keyboard:
             self._key(code, 1, now)
 
     def _emit(self, out: Out) -> None:
+        if self.out is not None and out:
+            self.out.keys(out, now_ms() if self.out.gap else 0.0)
+
+    def _use(self, profile: CompiledProfile | None) -> None:
+        """Run the profile's loop options: output pacing, the layer LED, the pause chord."""
+        self.profile = profile
+        self.options = profile.options if profile is not None else LoopOptions()
         if self.out is not None:
-            for code, value in out:
-                self.out.key(code, value)
+            self.out.gap = self.options.output_gap_ms
+        self.led.use(self.options.layer_led)
 
     def _layers_changed(self) -> None:
         layers = self.engine.layers()
         if layers != self.layers:
             self.layers = layers
             self._outbox.append(LayerChange(self.info.id, layers))
+            self.led.show(layers != ["base"])
 
     def _active_keys(self) -> list[int]:
         try:

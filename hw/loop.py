@@ -2,8 +2,8 @@
 
 A `Provider` finds sources, watches for hotplug and makes sinks; each keyboard is a `Keyboard`
 (grab, read, remap, release); the loop owns the thread, the select set, the `Inbox` of commands,
-timers, the panic across keyboards and the `Outbox` (events out, snapshot for other threads).
-The virtual and the evdev backends share every line of it.
+timers, the panic across keyboards, sleep and the `Outbox` (events out, snapshot for other
+threads). The virtual and the evdev backends share every line of it.
 
 A key press: select wakes on the source's fd → `Keyboard.read` → the engine → the keyboard's
 `Output` (one write per frame) → at the end of the round the `Outbox` publishes what happened.
@@ -23,6 +23,7 @@ from .outbox import DeviceChange, Outbox
 from .ports import EngineFactory, Provider, Source
 from .tuning import RT_PRIORITY, SWITCH_INTERVAL, run_realtime, shorten_switch_interval
 from .types import Config, DeviceInfo, HwState, Natives, Publish
+from .waits import Watch, first_deadline, select_set
 
 if TYPE_CHECKING:
     from .engine import CompiledProfile
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("keyrx.hw")
 
 GRAB_WAIT_MS = 2000.0  # how long to wait for held keys to be released before grabbing anyway
-_Watch = tuple[list[int], dict[int, tuple[str, bool]], int | None]
+SLEPT_MS = 1000.0  # the boot clock ran this far ahead of the monotonic one: the machine slept
 
 
 class Loop:
@@ -52,11 +53,12 @@ class Loop:
         self._config = Config()
         self._key_events = False  # someone wants `key` events (set_key_events)
         self._panicked = False
-        self._watch: _Watch = ([], {}, None)
+        self._watch: Watch = ([], {}, None)
         self._dirty = True  # the set of keyboards changed: rebuild the select set
         self._outbox = Outbox(provider.name, self._natives.allocate_lock(), key_name)
         self._stopped = NativeEvent(self._natives)
         self._ready = NativeEvent(self._natives)
+        self._asleep = self._natives.asleep_ms()  # time spent in suspend so far, as last seen
 
     # -- called from any thread ------------------------------------------------------
     def start(self, publish: Publish, config: Config | None = None, timeout: float = 5.0) -> None:
@@ -121,30 +123,24 @@ class Loop:
                     self._outbox.set_state("stopped", "stopped")
                 self._stopped.set()
 
-    def _watched(self) -> _Watch:
+    def _watched(self) -> Watch:
         """The fds to select on, each with (device id, is-output): rebuilt when something changed."""
         dirty, self._dirty = self._dirty, False
         for kb in self._keyboards.values():
             dirty |= kb.dirty
             kb.dirty = False
         if dirty:
-            fds: dict[int, tuple[str, bool]] = {}
-            for dev_id, kb in self._keyboards.items():
-                fd, out = kb.input_fd(), kb.output_fd()
-                if fd is not None:
-                    fds[fd] = (dev_id, False)
-                if out is not None:
-                    fds[out] = (dev_id, True)
-            hp = self.provider.hotplug_fd()
-            self._watch = ([self._inbox.fd, *fds] + ([hp] if hp is not None else []), fds, hp)
+            self._watch = select_set(self._inbox.fd, self._keyboards, self.provider.hotplug_fd())
         return self._watch
 
     def _serve(self) -> None:
         while True:
             watch, fds, hp = self._watched()
-            due = self._first_deadline()
+            due = first_deadline(self.provider.hotplug_due(), self._keyboards.values())
             timeout = None if due is None else max(0.0, (due - now_ms()) / 1000.0)
             readable, _, _ = self._natives.select(watch, [], [], timeout)
+            if self._natives.asleep_ms() - self._asleep > SLEPT_MS:  # before the input that woke us
+                self._resume()
             if self._inbox.fd in readable:
                 due = -1.0  # a command may have scheduled something for now
                 if not self._commands():
@@ -182,15 +178,6 @@ class Loop:
             if kb.panicked:
                 self._panic(kb)
 
-    def _first_deadline(self) -> float | None:
-        """The earliest keyboard deadline or hotplug retry (monotonic ms)."""
-        first = self.provider.hotplug_due()
-        for kb in self._keyboards.values():
-            deadline = kb.next_deadline()
-            if deadline is not None and (first is None or deadline < first):
-                first = deadline
-        return None if first is None else float(first)
-
     # -- commands ------------------------------------------------------------------------
     def _commands(self) -> bool:
         """Run every queued command; False on stop."""
@@ -220,8 +207,9 @@ class Loop:
         if self._panicked:
             self._panicked = False
             self._outbox.set_state("running", f"re-enabled after panic; {len(self._keyboards)} keyboard(s)")
-        for dev_id, kb in list(self._keyboards.items()):
-            kb.configure(config.for_device(dev_id).enabled, config.profile_for(dev_id))
+        infos = [kb.info for kb in self._keyboards.values()]
+        for kb in list(self._keyboards.values()):
+            kb.configure(config.enabled_for(kb.info), config.profile_of(kb.info, infos))
 
     def _schedule(self, dev_id: str, steps: Steps) -> None:
         kb = self._keyboards.get(dev_id)
@@ -241,17 +229,28 @@ class Loop:
 
     # -- keyboards come, go and panic ------------------------------------------------------
     def _panic(self, kb: Keyboard) -> None:
-        """The combo on one keyboard releases every keyboard, until the API re-enables them."""
-        kb.panicked = False
+        """The panic combo or pause chord on one keyboard releases every one, until the API says."""
+        what, kb.panicked = kb.panicked or "panic", None
         self._panicked = True
         for other in list(self._keyboards.values()):
             other.grab_at = None
             other.dirty = True
             if other.grabbed:
-                other.ungrab("panic")
-        self._outbox.set_state("panic", f"panic combo (Backspace+Escape+Enter) on {kb.info.name}: every "
-                               "keyboard released; re-enable through the API (activate a profile or "
-                               "enable a device)")
+                other.ungrab(what)
+        combo = "panic combo (Backspace+Escape+Enter)" if what == "panic" else "pause chord"
+        self._outbox.set_state("panic", f"{combo} on {kb.info.name}: every keyboard released; "
+                               "re-enable through the API (activate a profile or enable a device)")
+
+    def _resume(self) -> None:
+        """The machine slept: let go of what keys and timers held, say so, then look again."""
+        self._asleep, before = self._natives.asleep_ms(), self._outbox.state()
+        for kb in list(self._keyboards.values()):
+            kb.slept(now_ms())
+        self._outbox.set_state("suspended", "the machine slept: held keys released, pending keys dropped")
+        self.provider.rescan()  # resynchronised above from the kernel's key state; now the devices
+        self._hotplug()
+        resumed = f"resumed; {len(self._keyboards)} keyboard(s)"  # a panic stays as it was
+        self._outbox.set_state(before.state, resumed if before.state == "running" else before.detail)
 
     def _hotplug(self) -> None:
         added, removed = self.provider.hotplug()
@@ -262,14 +261,14 @@ class Loop:
             self._attach(info, source)
 
     def _attach(self, info: DeviceInfo, source: Source) -> None:
-        profile: CompiledProfile | None = self._config.profile_for(info.id)
+        profile: CompiledProfile | None = self._config.profile_of(info, [k.info for k in self._keyboards.values()])
         kb = Keyboard(info, source, self._engine_factory(profile), profile, outbox=self._outbox.pending,
                       make_sink=self.provider.make_sink, grab_wait_ms=self._grab_wait_ms,
                       key_events=self._wants_key_events())
         self._keyboards[info.id] = kb
         self._dirty = True
         self._outbox.pending.append(DeviceChange("device.connected", info))
-        if self._config.for_device(info.id).enabled and not self._panicked:
+        if self._config.enabled_for(info) and not self._panicked:
             kb.grab("enabled")
 
     def _detach(self, dev_id: str, reason: str, *, disconnected: bool) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .options import LoopOptions
+
 # Tap-hold modes.
 TIMEOUT, PRESS, PERMISSIVE = 0, 1, 2
 MODES = {"timeout": TIMEOUT, "press": PRESS, "permissive": PERMISSIVE}
@@ -102,6 +104,7 @@ class CompiledProfile:
     tap_hold_ms: float
     combo_ms: float
     oneshot_ms: float
+    options: LoopOptions = LoopOptions()  # what the loop does around the engine
 
 
 def key_act(codes: tuple[int, ...], repeat: bool = True) -> KeyAct:

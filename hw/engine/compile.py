@@ -25,6 +25,7 @@ from .actions import (
     key_act,
 )
 from .macros import compile_macro
+from .options import OPTIONS, compile_options
 
 LAYER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 MAX_LAYERS = 64
@@ -37,6 +38,7 @@ SETTINGS = {
     "tap_hold_ms": (200, 1, 10_000),
     "combo_ms": (50, 1, 5_000),
     "oneshot_ms": (1000, 1, 60_000),
+    "output_gap_ms": (0, 0, 50),  # read by the loop, with the OPTIONS (hw/engine/options.py)
 }
 IGNORED = {"name", "description", "active", "revision", "created_at", "updated_at"}  # the API checks them
 
@@ -71,13 +73,13 @@ class ProfileCompiler:
             layer_names=tuple(self.layer_index), layers=tuple(layers), combos=tuple(combos),
             combos_by_key={c: tuple(v) for c, v in by_key.items()},
             tap_hold_ms=self.settings["tap_hold_ms"], combo_ms=self.settings["combo_ms"],
-            oneshot_ms=self.settings["oneshot_ms"])
+            oneshot_ms=self.settings["oneshot_ms"], options=compile_options(self, profile.get("settings")))
 
     def compile_settings(self, settings: object) -> None:
         if not isinstance(settings, Mapping):
             self.error("settings", "must be an object")
             return
-        self.fields("settings", settings, set(SETTINGS))
+        self.fields("settings", settings, set(SETTINGS) | set(OPTIONS))
         for name, (_, low, high) in SETTINGS.items():
             if name in settings:
                 ms = self.ms(join_path("settings", name), settings[name], low, high)

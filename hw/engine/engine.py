@@ -21,6 +21,7 @@ from .actions import (
     TapHoldAct,
     ToggleAct,
 )
+from .cancel import cancel
 from .combos import ComboWait, Fire, decide_combo
 from .keymap import Keymap
 from .macros import MacroRun, run_macro
@@ -119,6 +120,8 @@ class Engine:
         self._layers.reset()
         self._nocombo.clear()
         return out
+
+    cancel = cancel  # (now_ms) -> Out: every key up at once, pending input dropped, toggles stay
 
     def layers(self) -> list[str]:
         """The active layer stack by name, bottom (base or the switched-to layer) first."""

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from hw import Config, DeviceConfig, compile_profile
+from hw import Config, DeviceConfig, Natives, compile_profile
 from hw.devices import EvdevProvider
 from hw.ecodes import EV_KEY, EV_LED, EV_MSC, EV_REL, EV_SYN, SYN_DROPPED
 from hw.engine import Engine
@@ -24,14 +24,14 @@ REMAP = compile_profile({"layers": {"base": {"capslock": "esc", "a": "b"}}})
 class Rig:
     """A provider over fake nodes in a real directory (so inotify is real), and its loop."""
 
-    def __init__(self, root: Path, grab_wait_ms: float = 5000) -> None:
+    def __init__(self, root: Path, grab_wait_ms: float = 5000, natives: Natives | None = None) -> None:
         self.root = root
         self.nodes: dict[str, FakeInputDevice] = {}
         self.denied: dict[str, int] = {}  # path -> how many more opens fail with EACCES
         self.outputs: list[FakeUInput] = []
         self.provider = EvdevProvider(str(root), opener=self.open, uinput=self.uinput,
                                       sys_dir=str(root / "sys"))
-        self.loop = Loop(self.provider, Engine, grab_wait_ms=grab_wait_ms, realtime=True)
+        self.loop = Loop(self.provider, Engine, grab_wait_ms=grab_wait_ms, realtime=True, natives=natives)
         self.log = EventLog()
 
     def plug(self, n: int, name: str = "Fake Keyboard", **kw: Any) -> FakeInputDevice:
@@ -101,7 +101,9 @@ def test_discovery_keeps_keyboards_not_ours_with_stable_ids(rig: Rig) -> None:
     rig.start()
     data = rig.log.wait("device.grabbed", name="Fake Keyboard")
     assert data["device"]["id"] == device_id("usb", "046d", "c31c", "", "usb-0000:00:14.0-2/input0")
-    assert [d.name for d in rig.loop.devices()] == ["Fake Keyboard"]
+    rig.log.wait("device.connected", name="Fake Mouse")  # listed, not taken: not a keyboard
+    assert sorted((d.name, d.kind, d.grabbed) for d in rig.loop.devices()) == [
+        ("Fake Keyboard", "keyboard", True), ("Fake Mouse", "pointer", False)]
     assert kbd.grabbed
     out = rig.out()
     assert (out.kw["phys"], out.kw["vendor"], out.kw["product"]) == (
