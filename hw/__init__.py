@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from .engine import (
+    OPTIONS,
     SETTINGS,
     all_names,
     code_of,
@@ -77,7 +78,7 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
 
 
 __all__ = ["BACKENDS", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo", "EngineFactory",
-           "HwError", "HwState", "Loop", "Natives", "NotSupported", "ProfileError", "Provider",
+           "HwError", "HwState", "Loop", "Natives", "NotSupported", "OPTIONS", "ProfileError", "Provider",
            "Publish", "SETTINGS", "ScriptError", "UnknownDevice", "all_names", "code_of",
            "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
            "parse_events", "parse_script", "simulate", "suggest_key", "validate_profile"]
