@@ -3,15 +3,12 @@ LED, the pause chord and sleep; on the fakes of tests/fakes.py through the evdev
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from hw import Config, DeviceConfig, Natives, compile_profile
+from hw import Config, DeviceConfig, Natives, compile_profile, validate_profile
 from hw.ecodes import EV_KEY, EV_LED
 from tests.fakes import FakeInfo
-from tests.hw.test_evdev_loop import KEY_A, KEY_B, KEY_CAPSLOCK, KEY_X, REMAP, Rig
+from tests.hw.rig import KEY_A, KEY_B, KEY_CAPSLOCK, KEY_X, REMAP, Rig
 
 KEY_H, KEY_I, KEY_P, KEY_F1, KEY_LEFTCTRL, KEY_LEFTALT, KEY_LEFT = 35, 23, 25, 59, 29, 56, 105
 KEY_MUTE, KEY_VOLUMEUP, KEY_VOLUMEDOWN = 113, 115, 114
@@ -26,13 +23,6 @@ class SleepClock:
 
     def __call__(self) -> float:
         return self.ms
-
-
-@pytest.fixture
-def rig(tmp_path: Path) -> Iterator[Rig]:
-    r = Rig(tmp_path)
-    yield r
-    r.loop.stop()
 
 
 def test_other_remappers_outputs_are_listed_with_the_reason_and_left_alone(rig: Rig) -> None:
@@ -171,3 +161,16 @@ def test_no_jump_no_suspend(rig: Rig) -> None:
     rig.sync()
     assert not [d for e, d in rig.log.seen if e == "hw.state" and d["state"] == "suspended"]
     assert rig.out().held() == {KEY_B}
+
+
+def test_the_loop_settings_are_checked_with_the_profile() -> None:
+    assert validate_profile({"settings": {"layer_led": "caps", "pause_chord": "p", "output_gap_ms": 51},
+                             "layers": {"base": {}}}) == {
+        "settings.output_gap_ms": ["must be an integer from 0 to 50"],
+        "settings.layer_led": ["must be one of capslock, numlock, scrolllock, or null"],
+        "settings.pause_chord": ['must be a chord of at least two keys, like "ctrl+alt+pause", or null']}
+    assert validate_profile({"settings": {"pause_chord": "ctrl+nokey"}, "layers": {"base": {}}}) == {
+        "settings.pause_chord": ["unknown key 'nokey'"]}
+    options = compile_profile({"settings": {"layer_led": None, "pause_chord": "ctrl+alt+pause",
+                                            "output_gap_ms": 0}, "layers": {"base": {}}}).options
+    assert (options.layer_led, options.pause_chord, options.output_gap_ms) == (None, (29, 56, 119), 0.0)
