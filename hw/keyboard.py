@@ -12,14 +12,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .ecodes import EV_KEY, EV_LED, EV_SYN, PANIC_KEYS, REPEAT, SYN_DROPPED, SYN_REPORT
+from .ecodes import EV_KEY, EV_SYN, PANIC_KEYS, REPEAT, SYN_DROPPED, SYN_REPORT
 from .engine.options import LoopOptions
+from .engine.pointer import AXES
 from .errors import HwError
-from .leds import LayerLed
+from .leds import Leds
 from .native import now_ms
 from .outbox import DeviceChange, Happening, KeyStroke, LayerChange
 from .output import Output
+from .pointer import PointerDevice, PointerShare
 from .ports import Out, Remapper, Sink, Source
+from .resync import resync
 from .types import DeviceInfo
 
 if TYPE_CHECKING:
@@ -35,7 +38,7 @@ class Keyboard:
 
     def __init__(self, info: DeviceInfo, source: Source, engine: Remapper,
                  profile: CompiledProfile | None, *, outbox: list[Happening], make_sink: MakeSink,
-                 grab_wait_ms: float, key_events: bool = False) -> None:
+                 grab_wait_ms: float, key_events: bool = False, pointer: PointerDevice | None = None) -> None:
         self.info = info
         self.source = source
         self.engine = engine
@@ -49,13 +52,17 @@ class Keyboard:
         self.pending: list[tuple[float, int, int]] = []  # injected input: (due ms, code, value)
         self.key_events = key_events  # report every key (someone listens, or the virtual backend)
         self.panicked: str | None = None  # "panic" or "pause": the loop releases every keyboard
-        self.led = LayerLed(source)
+        self.capturing = False  # the next new press is picked for a capture (hw/capture.py), not remapped
+        self.captured: int | None = None  # the key picked, until the loop answers the capture
+        self._swallowed: set[int] = set()  # picked keys: their repeats and release are consumed too
+        self.led = Leds(source)
         self.options = LoopOptions()
         self._use(profile)
         self.dirty = True  # what the loop should select on changed
         self._outbox = outbox
         self._make_sink = make_sink
         self._grab_wait_ms = grab_wait_ms
+        self._pointer = pointer  # the loop's pointer device: buttons and motion go there
 
     # -- what the loop selects on and when it must come back -------------------------
     def input_fd(self) -> int | None:
@@ -80,7 +87,7 @@ class Keyboard:
         """Grab once no key is held on it; after the wait, release what is held and grab."""
         self.dirty = True
         now = now_ms()
-        held = self._active_keys()
+        held = self.active_keys()
         if held:
             if self.grab_at is None:
                 self.grab_at = now + self._grab_wait_ms
@@ -91,7 +98,9 @@ class Keyboard:
         self.grab_at = None
         try:
             if self.out is None:
-                self.out = Output(self._make_sink(self.info, self.source), self.options.output_gap_ms)
+                self.out = Output(self._make_sink(self.info, self.source),
+                                  PointerShare(self._pointer) if self._pointer is not None else None,
+                                  self.options.output_gap_ms)
             self.source.grab()
         except HwError as exc:
             log.warning("cannot grab %s: %s", self.info.id, exc)
@@ -104,12 +113,14 @@ class Keyboard:
         """Release what the engine and the output hold, then the grab, whatever fails between."""
         self.dirty = True
         try:
-            self._emit(self.engine.release_all(now_ms()))
+            self.emit(self.engine.release_all(now_ms()))
         finally:
             self.grabbed = False
             self.dropping = False
             self.pending.clear()
             self.down.clear()
+            self._swallowed.clear()
+            self.capturing = False
             self.led.show(False)
             try:
                 if self.out is not None:
@@ -147,24 +158,13 @@ class Keyboard:
                 self.ungrab("disabled")
             return
         if profile is not self.profile:
-            self._emit(self.engine.set_profile(profile, now_ms()))
+            self.emit(self.engine.set_profile(profile, now_ms()))
             if self.out is not None:
                 self.out.release_held()  # the old profile's keys never outlive it
             self._use(profile)
-            self._layers_changed()
+            self.layers_changed()
         if not self.grabbed:
             self.grab("enabled")
-
-    def slept(self, now: float) -> None:
-        """The machine slept: drop what the engine holds or waits for (toggles stay), release the
-        output, and take the kernel's key state as what is held now (their releases do nothing)."""
-        self.pending.clear()
-        self.dropping = False
-        self._emit(self.engine.cancel(now))
-        if self.out is not None:
-            self.out.release_held()
-        self._layers_changed()
-        self.down = set(self._active_keys()) if self.grabbed else set()
 
     def inject(self, steps: list[tuple[float, int, int]]) -> None:
         """Schedule (delay_ms, code, value) input."""
@@ -177,7 +177,7 @@ class Keyboard:
         """Handle what the source has queued; DeviceGone propagates (the loop detaches it)."""
         events = self.source.read()
         if not self.grabbed:  # waiting to grab: the desktop still gets these; grab once all is up
-            if self.grab_at is not None and not self._active_keys():
+            if self.grab_at is not None and not self.active_keys():
                 self.grab("enabled")
             return
         now = now_ms()
@@ -186,9 +186,9 @@ class Keyboard:
             if self.dropping:  # the kernel lost events: skip to the next report, then resync
                 if ev.type == EV_SYN and ev.code == SYN_REPORT:
                     self.dropping = False
-                    self._resync(now)
+                    resync(self, now)
             elif ev.type == EV_KEY:
-                self._key(ev.code, ev.value, now)
+                self.key(ev.code, ev.value, now)
             elif ev.type == EV_SYN:
                 if ev.code == SYN_DROPPED:
                     self.dropping = True
@@ -212,29 +212,25 @@ class Keyboard:
             return  # nothing due on this keyboard
         while self.pending and self.pending[0][0] <= now:
             _, code, value = self.pending.pop(0)
-            self._key(code, value, now)
+            self.key(code, value, now)
         deadline = self.engine.next_deadline()
         if deadline is not None and deadline <= now:
-            self._emit(self.engine.advance(now))
+            out = self.engine.advance(now)
+            self.emit(out)
+            shown = [o for o in out if o[0] not in AXES] if self.key_events else None
+            if shown:  # a held move or wheel key's timed steps (100 a second) are not events
+                self._outbox.append(KeyStroke(self.info.id, None, 0, shown))
         if self.out is not None:
             self.out.syn()
-        self._layers_changed()  # a timeout may have settled a layer key
+        self.layers_changed()  # a timeout may have settled a layer key
 
     def feedback(self) -> None:
         """Hand LED changes written to our output back to the keyboard, so its lights work."""
-        if self.out is None:
-            return
-        try:
-            leds = [(ev.code, ev.value) for ev in self.out.sink.read()
-                    if ev.type == EV_LED and self.led.from_host(ev.code, ev.value)]
-            for code, value in leds:
-                self.source.write(EV_LED, code, value)
-            if leds:
-                self.source.write(EV_SYN, SYN_REPORT, 0)
-        except HwError as exc:  # the keyboard is going away; its read will say so
-            log.info("LEDs of %s: %s", self.info.id, exc)
+        if self.out is not None:
+            self.led.from_output(self.out.sink)
 
-    def _key(self, code: int, value: int, now: float) -> None:
+    def key(self, code: int, value: int, now: float) -> None:
+        """One key event, read or injected: checked on raw input, then remapped and written."""
         if not self.grabbed:
             return
         if value == 1:
@@ -244,24 +240,24 @@ class Keyboard:
                 self.panicked = "panic" if PANIC_KEYS <= self.down else "pause"
                 self.ungrab(self.panicked)
                 return
+            if self.capturing:  # a new press, picked for a capture: the engine never sees it
+                self.capturing, self.captured = False, code
+                self._swallowed.add(code)
+                return
         elif value == 0:
             self.down.discard(code)
+        if code in self._swallowed:  # the picked key's repeats and release
+            if value == 0:
+                self._swallowed.discard(code)
+            return
         out = self.engine.feed(code, value, now)
-        self._emit(out)
+        self.emit(out)
         if self.key_events and value != REPEAT:
             self._outbox.append(KeyStroke(self.info.id, code, value, out))
-        self._layers_changed()
+        self.layers_changed()
 
-    def _resync(self, now: float) -> None:
-        """Bring the engine in line with the kernel's key state after SYN_DROPPED."""
-        actual = set(self._active_keys())
-        log.warning("device %s dropped events; resynchronising", self.info.id)
-        for code in sorted(self.down - actual):
-            self._key(code, 0, now)
-        for code in sorted(actual - self.down):
-            self._key(code, 1, now)
-
-    def _emit(self, out: Out) -> None:
+    def emit(self, out: Out) -> None:
+        """Write the engine's output (paced when the profile says so)."""
         if self.out is not None and out:
             self.out.keys(out, now_ms() if self.out.gap else 0.0)
 
@@ -273,14 +269,16 @@ class Keyboard:
             self.out.gap = self.options.output_gap_ms
         self.led.use(self.options.layer_led)
 
-    def _layers_changed(self) -> None:
+    def layers_changed(self) -> None:
+        """Publish the layer stack, and light the layer LED, when it changed."""
         layers = self.engine.layers()
         if layers != self.layers:
             self.layers = layers
             self._outbox.append(LayerChange(self.info.id, layers))
             self.led.show(layers != ["base"])
 
-    def _active_keys(self) -> list[int]:
+    def active_keys(self) -> list[int]:
+        """The keys the kernel says are down on the source."""
         try:
             return self.source.active_keys()
         except HwError as exc:  # a node going away: its read will report it

@@ -1,8 +1,10 @@
-"""The layer LED: a keyboard light that shows a layer above base is active (profile `layer_led`).
+"""A keyboard's lights: the desktop's LED writes handed on to it, and the layer LED (profile
+`layer_led`) that shows a layer above base is active.
 
-The desktop's own LED state (what it writes to our output device) is remembered, so the light
-goes back to what the desktop wants when the layer ends, the profile changes or the keyboard is
-released; while the layer light is on, the desktop's writes to that LED wait.
+The desktop sets LEDs (Caps Lock) on our output device; they are written into the keyboard so its
+lights work. The desktop's own LED state is remembered, so the layer light goes back to what the
+desktop wants when the layer ends, the profile changes or the keyboard is released; while the
+layer light is on, the desktop's writes to that LED wait.
 """
 from __future__ import annotations
 
@@ -10,13 +12,13 @@ import logging
 
 from .ecodes import EV_LED, EV_SYN, SYN_REPORT
 from .errors import HwError
-from .ports import Source
+from .ports import Sink, Source
 
 log = logging.getLogger("keyrx.hw")
 
 
-class LayerLed:
-    """One keyboard's layer light, written into its source."""
+class Leds:
+    """One keyboard's lights, written into its source."""
 
     def __init__(self, source: Source) -> None:
         self._source = source
@@ -35,19 +37,32 @@ class LayerLed:
         if self.code is None or on == self.lit:
             return
         self.lit = on
-        self._write(self.code, 1 if on else self.host.get(self.code, 0))
+        self._write([(self.code, 1 if on else self.host.get(self.code, 0))])
 
     def from_host(self, code: int, value: int) -> bool:
         """The desktop set an LED: whether to pass it to the keyboard now."""
         self.host[code] = value
         return not (self.lit and code == self.code)
 
-    def _write(self, code: int, value: int) -> None:
+    def from_output(self, sink: Sink) -> None:
+        """Hand the LED changes the desktop wrote to our output device on to the keyboard."""
         try:
-            self._source.write(EV_LED, code, value)
+            leds = [(ev.code, ev.value) for ev in sink.read()
+                    if ev.type == EV_LED and self.from_host(ev.code, ev.value)]
+        except HwError as exc:  # the output is going away
+            log.info("LEDs: %s", exc)
+            return
+        self._write(leds)
+
+    def _write(self, leds: list[tuple[int, int]]) -> None:
+        if not leds:
+            return
+        try:
+            for code, value in leds:
+                self._source.write(EV_LED, code, value)
             self._source.write(EV_SYN, SYN_REPORT, 0)
         except HwError as exc:  # the keyboard is going away; its read will say so
-            log.info("layer LED: %s", exc)
+            log.info("LEDs: %s", exc)
 
 
-__all__ = ["LayerLed"]
+__all__ = ["Leds"]

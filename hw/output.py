@@ -1,9 +1,15 @@
-"""An output device as the keyboard drives it: frames of key events, and a record of the keys it holds."""
+"""An output device as the keyboard drives it: frames of key events, and a record of the keys it holds.
+
+Mouse buttons and motion from the engine go to its `PointerShare` (the pointer device), in order:
+each device's frame is ended before the other one is written to, so a ctrl-click is ctrl first.
+"""
 from __future__ import annotations
 
 from collections import deque
 
 from .ecodes import EV_KEY
+from .engine.pointer import POINTER_CODES, REL_BASE
+from .pointer import PointerShare, write_rel
 from .ports import Out, Sink
 
 
@@ -14,8 +20,9 @@ class Output:
     out one per frame, `gap` ms apart, on the loop's timers (`due`, `pump`): never by sleeping.
     """
 
-    def __init__(self, sink: Sink, gap: float = 0.0) -> None:
+    def __init__(self, sink: Sink, pointer: PointerShare | None = None, gap: float = 0.0) -> None:
         self.sink = sink
+        self.pointer = pointer  # None: buttons and motion go to this very device (a mouse's own)
         self.down: dict[int, None] = {}  # insertion-ordered: released latest first
         self.gap = gap
         self.paced: deque[tuple[int, int]] = deque()  # key events waiting for their frame
@@ -24,6 +31,17 @@ class Output:
 
     def key(self, code: int, value: int) -> None:
         """Write a key event; a repeat or release of a key not down is dropped."""
+        pointer = self.pointer
+        if code in POINTER_CODES and pointer is not None:
+            self.syn()  # what came before on this device goes out first
+            pointer.key(code, value)
+            return
+        if pointer is not None and pointer.dirty:
+            pointer.syn()
+        if code >= REL_BASE:
+            write_rel(self.sink, code, value)
+            self._dirty = True
+            return
         if value == 1:
             self.down[code] = None
         elif code not in self.down:
@@ -34,12 +52,17 @@ class Output:
         self._dirty = True
 
     def keys(self, out: Out, now: float) -> None:
-        """Write the engine's output: in the current frame, or paced when there is a gap."""
+        """Write the engine's output: in the current frame, or paced when there is a gap. Pointer
+        motion is never paced: a held move key's steps (every 10 ms) would pile up behind it."""
         if not self.gap or (len(out) < 2 and not self.paced):
             for code, value in out:
                 self.key(code, value)
             return
-        self.paced.extend(out)
+        for code, value in out:
+            if code >= REL_BASE:
+                self.key(code, value)
+            else:
+                self.paced.append((code, value))
         self.pump(now)
 
     def due(self) -> float | None:
@@ -64,6 +87,8 @@ class Output:
         if self._dirty:
             self._dirty = False
             self.sink.syn()
+        if self.pointer is not None:
+            self.pointer.syn()
 
     def release_held(self) -> list[int]:
         """Release every key still down (latest first) and end the frame; returns their codes.
@@ -73,6 +98,8 @@ class Output:
         for code in codes:
             self.key(code, 0)
         self.syn()
+        if self.pointer is not None:
+            codes += self.pointer.release_held()
         return codes
 
     def close(self) -> None:

@@ -3,8 +3,10 @@
 What lives here, in the order data flows:
     keys, keycodes   key names <-> Linux input codes; US-layout text; "did you mean"
     compile          a profile (JSON-shaped) -> errors by dotted path, or a CompiledProfile
+    compile_actions  compiling one action, one function per kind, dispatched by its JSON field
     actions          the compiled, immutable action records and CompiledProfile
     engine           Engine: (input event, now) -> output events, for one keyboard
+    handlers         what pressing and releasing each kind of action does, by its type
     keymap, state    what an Engine holds: Keymap (the profile by code), HeldOutput, Layers, OneShots
     taphold, combos  pure deciders over the input waiting behind an undecided key
     macros           compiling macro steps into ops, and running them

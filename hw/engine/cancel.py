@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .handlers import RELEASE
 from .state import Out
 
 if TYPE_CHECKING:
@@ -16,20 +17,20 @@ if TYPE_CHECKING:
 
 def cancel(engine: Engine, now_ms: float) -> Out:
     """Drop pending input and a running macro, release every held key as its release would
-    (held layers end), end every one-shot, then release whatever output is still down."""
-    from .engine import _RELEASE  # the engine's own release of each record kind
-
+    (held layers end, wheel and move keys stop), end every one-shot, then release whatever
+    output is still down."""
     e = engine
-    e._pending = None
-    e._waiting.clear()
-    e._nocombo.clear()
+    e.pending = None
+    e.waiting.clear()
+    e.nocombo.clear()
     out: Out = []
-    while e._down:
-        rec = e._down.pop(next(iter(e._down)))
-        _RELEASE[type(rec)](e, rec, now_ms, out)
-    for shot in list(e._shots):
-        e._oneshots.end(shot, out)
-    return out + e._output.release_all()
+    while e.down:
+        rec = e.down.pop(next(iter(e.down)))
+        RELEASE[type(rec)](e, rec, now_ms, out)
+    for shot in list(e.shots):
+        e.oneshots.end(shot, out)
+    e.motion.clear()
+    return out + e.output.release_all()
 
 
 __all__ = ["cancel"]

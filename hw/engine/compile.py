@@ -1,5 +1,6 @@
 """Profile validation and compilation: one `ProfileCompiler` pass over a profile both collects
-every error, by dotted path, and builds the `CompiledProfile` the engine runs."""
+every error, by dotted path, and builds the `CompiledProfile` the engine runs. The profile, its
+settings, layers and combos are compiled here; each action kind in `compile_actions`."""
 
 from __future__ import annotations
 
@@ -9,23 +10,11 @@ from typing import Any
 
 from ..errors import ProfileError
 from . import keys
-from .actions import (
-    MODES,
-    NULL,
-    PERMISSIVE,
-    Action,
-    Combo,
-    CompiledProfile,
-    LayerAct,
-    OneShotAct,
-    Plain,
-    SwitchAct,
-    TapHoldAct,
-    ToggleAct,
-    key_act,
-)
-from .macros import compile_macro
+from .actions import NULL, Action, Combo, CompiledProfile, key_act
+from .compile_actions import INNER, KINDS, TOP, UNKNOWN, Scope, join_path, plain
+from .layout import FALLBACK, TEXT_SETTINGS, US_TYPIST, Resolver, compile_text_settings
 from .options import OPTIONS, compile_options
+from .pointer import output_problem
 
 LAYER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 MAX_LAYERS = 64
@@ -45,18 +34,16 @@ IGNORED = {"name", "description", "active", "revision", "created_at", "updated_a
 Errors = dict[str, list[str]]
 
 
-def join_path(path: str, part: object) -> str:
-    """`path.part`, or just `part` at the top."""
-    return f"{path}.{part}" if path else str(part)
-
-
 class ProfileCompiler:
     """One pass over a profile that both collects errors and builds the compiled form."""
 
-    def __init__(self) -> None:
+    def __init__(self, layouts: Resolver | None = None) -> None:
         self.errors: Errors = {}
         self.layer_index: dict[str, int] = {}
         self.settings = {k: float(v[0]) for k, v in SETTINGS.items()}
+        self.layouts = layouts or FALLBACK  # host layouts by name (injected: the engine does no I/O)
+        self.typist = US_TYPIST  # how `text` and `unicode` are typed (settings.host_layout)
+        self.pointer = False  # the profile outputs mouse buttons or motion
 
     # --- the profile, top down ---------------------------------------------------------
 
@@ -73,13 +60,15 @@ class ProfileCompiler:
             layer_names=tuple(self.layer_index), layers=tuple(layers), combos=tuple(combos),
             combos_by_key={c: tuple(v) for c, v in by_key.items()},
             tap_hold_ms=self.settings["tap_hold_ms"], combo_ms=self.settings["combo_ms"],
-            oneshot_ms=self.settings["oneshot_ms"], options=compile_options(self, profile.get("settings")))
+            oneshot_ms=self.settings["oneshot_ms"], pointer=self.pointer,
+            options=compile_options(self, profile.get("settings")))
 
     def compile_settings(self, settings: object) -> None:
         if not isinstance(settings, Mapping):
             self.error("settings", "must be an object")
             return
-        self.fields("settings", settings, set(SETTINGS) | set(OPTIONS))
+        self.fields("settings", settings, set(SETTINGS) | TEXT_SETTINGS | set(OPTIONS))
+        self.typist = compile_text_settings(self, settings, self.layouts)
         for name, (_, low, high) in SETTINGS.items():
             if name in settings:
                 ms = self.ms(join_path("settings", name), settings[name], low, high)
@@ -148,7 +137,7 @@ class ProfileCompiler:
                 codes.append(code)
         if "action" not in item:
             self.error(join_path(path, "action"), "required")
-        action = self.action(join_path(path, "action"), item.get("action"), tap_hold=False)
+        action = plain(self.action(join_path(path, "action"), item.get("action"), INNER))
         timeout = self.timeout(path, item, "combo_ms")
         layers: frozenset[int] | None = None
         if "layers" in item:
@@ -157,12 +146,11 @@ class ProfileCompiler:
             else:
                 layers = frozenset(self.layer_ref(join_path(path, f"layers.{i}"), n)
                                    for i, n in enumerate(item["layers"]))
-        assert not isinstance(action, TapHoldAct)
         return Combo(frozenset(codes), action, timeout, layers)
 
     # --- actions -----------------------------------------------------------------------
 
-    def action(self, path: str, value: object, *, tap_hold: bool = True) -> Action:
+    def action(self, path: str, value: object, scope: Scope = TOP) -> Action:
         """Compile one action; on error record it and return a null action."""
         if value is None:
             return NULL
@@ -172,61 +160,11 @@ class ProfileCompiler:
         if not isinstance(value, Mapping):
             self.error(path, "must be a key name, a chord, null or an action object")
             return NULL
-        if "key" in value:
-            self.fields(path, value, {"key", "repeat"})
-            repeat = value.get("repeat", True)
-            if not isinstance(repeat, bool):
-                self.error(join_path(path, "repeat"), "must be true or false")
-            if not isinstance(value["key"], str):
-                self.error(join_path(path, "key"), "must be a key name (a string)")
-                return NULL
-            codes = self.chord(join_path(path, "key"), value["key"])
-            return key_act(codes, repeat is not False) if codes else NULL
-        for kind, cls in (("layer", LayerAct), ("toggle", ToggleAct), ("switch", SwitchAct)):
+        for kind, compile_kind in KINDS.items():
             if kind in value:
-                self.fields(path, value, {kind})
-                return cls(self.layer_ref(join_path(path, kind), value[kind]))
-        if "oneshot" in value:
-            self.fields(path, value, {"oneshot"})
-            return self.oneshot(join_path(path, "oneshot"), value["oneshot"])
-        if "tap" in value or "hold" in value:
-            if not tap_hold:
-                self.error(path, "a tap-hold is not allowed here")
-                return NULL
-            return self.tap_hold(path, value)
-        if "macro" in value:
-            self.fields(path, value, {"macro"})
-            return compile_macro(self, join_path(path, "macro"), value["macro"])
-        self.error(path, "unknown action: expected a key, null, or an object with one of "
-                         "key, layer, toggle, switch, oneshot, tap/hold, macro")
+                return compile_kind(self, path, value, scope)
+        self.error(path, UNKNOWN)
         return NULL
-
-    def oneshot(self, path: str, value: object) -> Plain:
-        if isinstance(value, str):
-            codes = self.chord(path, value)
-            return OneShotAct(codes, -1) if codes else NULL
-        if isinstance(value, Mapping) and "layer" in value:
-            self.fields(path, value, {"layer"})
-            return OneShotAct((), self.layer_ref(join_path(path, "layer"), value["layer"]))
-        self.error(path, 'must be a key, a chord or {"layer": name}')
-        return NULL
-
-    def tap_hold(self, path: str, value: Mapping[str, Any]) -> Action:
-        self.fields(path, value, {"tap", "hold", "timeout_ms", "mode"})
-        for part in ("tap", "hold"):
-            if part not in value:
-                self.error(join_path(path, part), "required with a tap-hold")
-        tap = self.action(join_path(path, "tap"), value.get("tap"), tap_hold=False)
-        hold = self.action(join_path(path, "hold"), value.get("hold"), tap_hold=False)
-        timeout = self.timeout(path, value, "tap_hold_ms")
-        mode = PERMISSIVE
-        if "mode" in value:
-            if value["mode"] in MODES:
-                mode = MODES[value["mode"]]
-            else:
-                self.error(join_path(path, "mode"), "must be one of " + ", ".join(MODES))
-        assert not isinstance(tap, TapHoldAct) and not isinstance(hold, TapHoldAct)
-        return TapHoldAct(tap, hold, timeout, mode)
 
     # --- the parts every action is made of ---------------------------------------------
 
@@ -254,6 +192,10 @@ class ProfileCompiler:
         if isinstance(codes, str):
             self.error(path, codes)
             return None
+        problem = output_problem(self, codes)
+        if problem:
+            self.error(path, problem)
+            return None
         return codes
 
     def ms(self, path: str, value: object, low: int, high: int) -> float | None:
@@ -279,22 +221,24 @@ class ProfileCompiler:
         return self.layer_index[name]
 
 
-def _run(profile: object) -> tuple[Errors, CompiledProfile | None]:
+def _run(profile: object, layouts: Resolver | None = None) -> tuple[Errors, CompiledProfile | None]:
     if not isinstance(profile, Mapping):
         return {"": ["must be an object"]}, None
-    compiler = ProfileCompiler()
+    compiler = ProfileCompiler(layouts)
     compiled = compiler.compile(profile)
     return compiler.errors, compiled
 
 
-def validate_profile(profile: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Errors by dotted path (relative to the profile); empty when the profile is valid."""
-    return _run(profile)[0]
+def validate_profile(profile: Mapping[str, Any], layouts: Resolver | None = None) -> dict[str, list[str]]:
+    """Errors by dotted path (relative to the profile); empty when the profile is valid.
+
+    `layouts` gives the host layouts `settings.host_layout` names (default: the in-repo tables)."""
+    return _run(profile, layouts)[0]
 
 
-def compile_profile(profile: Mapping[str, Any]) -> CompiledProfile:
+def compile_profile(profile: Mapping[str, Any], layouts: Resolver | None = None) -> CompiledProfile:
     """The engine's form of a profile; raises ProfileError when it does not validate."""
-    errors, compiled = _run(profile)
+    errors, compiled = _run(profile, layouts)
     if errors or compiled is None:
         raise ProfileError(errors)
     return compiled

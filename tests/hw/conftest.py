@@ -1,4 +1,4 @@
-"""The `rig` fixture: an evdev provider over fake nodes and its loop, stopped after the test."""
+"""tests/hw fixtures: a loop over fake evdev nodes (tests/hw/rig.py), stopped after each test."""
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -8,6 +8,8 @@ from hw.ecodes import EV_KEY, EV_LED, EV_MSC, EV_REL, EV_SYN, SYN_DROPPED
 from hw.identity import device_id
 from tests.hw.rig import KEY_A, KEY_B, KEY_BACKSPACE, KEY_CAPSLOCK, KEY_ENTER, KEY_ESC, KEY_X, REMAP, Rig
 
+KEY_LEFTCTRL = 29
+
 
 def test_discovery_keeps_keyboards_not_ours_with_stable_ids(rig: Rig) -> None:
     kbd = rig.plug(0)
@@ -206,3 +208,18 @@ def test_key_events_follow_the_interest_command(rig: Rig) -> None:
     kbd.keys((KEY_X, 1), (KEY_X, 0))
     rig.sync()
     assert not [e for e, _ in rig.log.seen if e == "key"]
+
+
+def test_output_made_by_a_timer_is_a_key_event_without_input(rig: Rig) -> None:
+    kbd = rig.plug(0)
+    rig.start(compile_profile({"layers": {"base": {"capslock": {"tap": "esc", "hold": "leftctrl",
+                                                                "timeout_ms": 20}}}}))
+    rig.log.wait("device.grabbed")
+    rig.loop.set_key_events(True)
+    kbd.keys((KEY_CAPSLOCK, 1))
+    pressed = rig.log.wait("key")
+    assert pressed["input"] == {"key": str(KEY_CAPSLOCK), "action": "press"} and pressed["output"] == []
+    decided = rig.log.wait("key")  # the timeout settles it as hold: no input event caused this
+    assert decided["input"] is None and decided["output"] == [{"key": str(KEY_LEFTCTRL), "action": "press"}]
+    kbd.keys((KEY_CAPSLOCK, 0))
+    assert rig.log.wait("key")["output"] == [{"key": str(KEY_LEFTCTRL), "action": "release"}]

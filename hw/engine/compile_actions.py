@@ -1,0 +1,134 @@
+"""Compiling one action, by kind: `KINDS` maps the field that names an action kind to the function
+that compiles it, so a new kind is one entry and one function.
+
+Each function gets the compiler (for errors and the parts every action is made of), the action's
+dotted path, its JSON object and the `Scope` it appears in, and returns the compiled action (a
+null action after recording an error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .actions import (
+    MODES,
+    NULL,
+    PERMISSIVE,
+    Action,
+    LayerAct,
+    OneShotAct,
+    Plain,
+    SwitchAct,
+    TapHoldAct,
+    ToggleAct,
+    key_act,
+)
+from .compile_output import move, move_scale, unicode, wheel
+from .macros import compile_macro
+
+if TYPE_CHECKING:
+    from .compile import ProfileCompiler
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where an action appears, for the kinds that are not allowed everywhere."""
+
+    tap_hold: bool = True  # a tap-hold may appear here
+
+
+TOP = Scope()
+INNER = Scope(tap_hold=False)
+
+
+def join_path(path: str, part: object) -> str:
+    """`path.part`, or just `part` at the top."""
+    return f"{path}.{part}" if path else str(part)
+
+
+def key_form(c: ProfileCompiler, path: str, value: Mapping[str, Any], scope: Scope) -> Action:
+    """`{"key": "a", "repeat": false}`: the long form of a key or chord."""
+    c.fields(path, value, {"key", "repeat"})
+    repeat = value.get("repeat", True)
+    if not isinstance(repeat, bool):
+        c.error(join_path(path, "repeat"), "must be true or false")
+    if not isinstance(value["key"], str):
+        c.error(join_path(path, "key"), "must be a key name (a string)")
+        return NULL
+    codes = c.chord(join_path(path, "key"), value["key"])
+    return key_act(codes, repeat is not False) if codes else NULL
+
+
+def layer(c: ProfileCompiler, path: str, value: Mapping[str, Any], scope: Scope) -> Action:
+    c.fields(path, value, {"layer"})
+    return LayerAct(c.layer_ref(join_path(path, "layer"), value["layer"]))
+
+
+def toggle(c: ProfileCompiler, path: str, value: Mapping[str, Any], scope: Scope) -> Action:
+    c.fields(path, value, {"toggle"})
+    return ToggleAct(c.layer_ref(join_path(path, "toggle"), value["toggle"]))
+
+
+def switch(c: ProfileCompiler, path: str, value: Mapping[str, Any], scope: Scope) -> Action:
+    c.fields(path, value, {"switch"})
+    return SwitchAct(c.layer_ref(join_path(path, "switch"), value["switch"]))
+
+
+def oneshot(c: ProfileCompiler, path: str, value: Mapping[str, Any], scope: Scope) -> Action:
+    c.fields(path, value, {"oneshot"})
+    path, inner = join_path(path, "oneshot"), value["oneshot"]
+    if isinstance(inner, str):
+        codes = c.chord(path, inner)
+        return OneShotAct(codes, -1) if codes else NULL
+    if isinstance(inner, Mapping) and "layer" in inner:
+        c.fields(path, inner, {"layer"})
+        return OneShotAct((), c.layer_ref(join_path(path, "layer"), inner["layer"]))
+    c.error(path, 'must be a key, a chord or {"layer": name}')
+    return NULL
+
+
+def tap_hold(c: ProfileCompiler, path: str, value: Mapping[str, Any], scope: Scope) -> Action:
+    if not scope.tap_hold:
+        c.error(path, "a tap-hold is not allowed here")
+        return NULL
+    c.fields(path, value, {"tap", "hold", "timeout_ms", "mode"})
+    for part in ("tap", "hold"):
+        if part not in value:
+            c.error(join_path(path, part), "required with a tap-hold")
+    tap = c.action(join_path(path, "tap"), value.get("tap"), INNER)
+    hold = c.action(join_path(path, "hold"), value.get("hold"), INNER)
+    timeout = c.timeout(path, value, "tap_hold_ms")
+    mode = PERMISSIVE
+    if "mode" in value:
+        if value["mode"] in MODES:
+            mode = MODES[value["mode"]]
+        else:
+            c.error(join_path(path, "mode"), "must be one of " + ", ".join(MODES))
+    assert not isinstance(tap, TapHoldAct) and not isinstance(hold, TapHoldAct)
+    return TapHoldAct(tap, hold, timeout, mode)
+
+
+def macro(c: ProfileCompiler, path: str, value: Mapping[str, Any], scope: Scope) -> Action:
+    c.fields(path, value, {"macro"})
+    return compile_macro(c, join_path(path, "macro"), value["macro"])
+
+
+Kind = Callable[["ProfileCompiler", str, Mapping[str, Any], Scope], Action]
+
+KINDS: dict[str, Kind] = {
+    "key": key_form, "layer": layer, "toggle": toggle, "switch": switch, "oneshot": oneshot,
+    "tap": tap_hold, "hold": tap_hold, "macro": macro,
+    "wheel": wheel, "move": move, "move_scale": move_scale, "unicode": unicode,
+}
+"""An action object's kind by the first of these fields it has (so `layer` + `macro` is a layer)."""
+
+UNKNOWN = ("unknown action: expected a key, null, or an object with one of "
+           "key, layer, toggle, switch, oneshot, tap/hold, macro")
+
+
+def plain(action: Action) -> Plain:
+    """An action known not to be a tap-hold (compiled in an `INNER` scope)."""
+    assert not isinstance(action, TapHoldAct)
+    return action
