@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Tap-hold modes.
-TIMEOUT, PRESS, PERMISSIVE = 0, 1, 2
-MODES = {"timeout": TIMEOUT, "press": PRESS, "permissive": PERMISSIVE}
+TIMEOUT, PRESS, PERMISSIVE, ALONE = 0, 1, 2, 3
+MODES = {"timeout": TIMEOUT, "press": PRESS, "permissive": PERMISSIVE, "alone": ALONE}
 
 # Macro op value meaning "wait this many ms" (the op's code holds the delay).
 DELAY = -1
@@ -63,17 +63,53 @@ class MacroAct:
     ops: tuple[tuple[int, int], ...]
 
 
-Plain = KeyAct | NullAct | LayerAct | ToggleAct | SwitchAct | OneShotAct | MacroAct
+@dataclass(frozen=True, slots=True)
+class CapsWordAct:
+    """Caps word on (or refreshed; off with `toggle`): `shifted` keys get shift, `cont` pass."""
+
+    timeout: float
+    shifted: frozenset[int]
+    cont: frozenset[int]
+    toggle: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderAct:
+    """Read the next keys as one of the profile's sequences, within `timeout` ms of each."""
+
+    timeout: float
+
+
+@dataclass(frozen=True, slots=True)
+class TapDanceAct:
+    """n taps of the key, each within `timeout` ms of the previous one, select `elements[n-1]`."""
+
+    elements: tuple[Action, ...]
+    timeout: float
+    eager: bool
+
+
+Plain = KeyAct | NullAct | LayerAct | ToggleAct | SwitchAct | OneShotAct | MacroAct | CapsWordAct | LeaderAct \
+    | TapDanceAct
 
 
 @dataclass(frozen=True, slots=True)
 class TapHoldAct:
-    """Tap-hold: `tap` or `hold` once decided by `mode` within `timeout` ms of the press."""
+    """Tap-hold: `tap` or `hold` once decided by `mode` within `timeout` ms of the press.
 
-    tap: Plain
-    hold: Plain
+    `tap` and `hold` may be tap-holds themselves (nested). `idle` and `quick` are the resolved
+    `require_prior_idle_ms` and `quick_tap_ms` (0: off); `same_hand`, with `hand_rule`, the keys
+    of this key's hand.
+    """
+
+    tap: Action
+    hold: Action
     timeout: float
     mode: int
+    on_timeout_tap: bool = False
+    idle: float = 0.0
+    quick: float = 0.0
+    same_hand: frozenset[int] | None = None
 
 
 Action = Plain | TapHoldAct
@@ -102,6 +138,9 @@ class CompiledProfile:
     tap_hold_ms: float
     combo_ms: float
     oneshot_ms: float
+    sequences: Mapping[tuple[int, ...], Action] = field(default_factory=dict)
+    prefixes: frozenset[tuple[int, ...]] = frozenset()  # proper prefixes of the sequences
+    track: bool = False  # uses what needs every press looked at (see hw.engine.tapping)
 
 
 def key_act(codes: tuple[int, ...], repeat: bool = True) -> KeyAct:

@@ -14,14 +14,17 @@ from .actions import CompiledProfile, KeyAct, TapHoldAct
 from .combos import ComboWait, Fire, decide_combo
 from .handlers import PRESS, RELEASE
 from .keymap import Keymap
+from .leader import LeaderRead, decide_leader
 from .macros import MacroRun, run_macro
 from .state import INF, Group, HeldOutput, Layers, OneShots, Out, Record
+from .tapdance import DanceWait, decide_dance
 from .taphold import HOLD, TapHold, Waiting, decide_tap_hold
+from .tapping import Tapping, press, press_input, settle_dance, settle_leader, settle_tap_hold
 
 MAX_WAITING = 1024  # input events held behind an undecided key or a running macro
 
-Pending = TapHold | ComboWait | MacroRun
-"""What the waiting input is held behind: an undecided key, or a macro in a delay."""
+Pending = TapHold | ComboWait | MacroRun | DanceWait | LeaderRead
+"""What the waiting input is held behind: an undecided key, a macro in a delay, a leader reading."""
 
 
 class Engine:
@@ -36,6 +39,8 @@ class Engine:
         self.waiting: Waiting = deque()    # input held behind `pending`, in order
         self.pending: Pending | None = None
         self.nocombo: set[int] = set()     # keys that fell back from a combo, replaying
+        self.tapping = Tapping()           # press history for the tap family, caps word
+        self.slow = self.tapping.reset(profile)  # every press through hw.engine.tapping
         # The same objects as the parts' own, bound here for the hot path.
         self.count, self.stack, self.shots = self.output.count, self.active.stack, self.oneshots.live
 
@@ -57,7 +62,7 @@ class Engine:
                 return out
         keymap = self.keymap
         if value == 1 and code not in keymap.combos and code not in self.down and \
-                not self.stack:
+                not self.stack and not self.slow:
             act = keymap.maps[self.active.bottom].get(code)
             if act is None:
                 act = keymap.passthru.get(code) or keymap.plain(code)
@@ -98,6 +103,7 @@ class Engine:
         """Release what the old mapping pressed, forget pending input, then use `profile`."""
         out = self.release_all(now_ms)
         self.keymap = Keymap(profile)
+        self.slow = self.tapping.reset(profile)
         return out
 
     def release_all(self, now_ms: float) -> Out:
@@ -109,6 +115,7 @@ class Engine:
         self.shots.clear()
         self.active.reset()
         self.nocombo.clear()
+        self.slow = self.tapping.reset(self.keymap.profile)
         return out
 
     def layers(self) -> list[str]:
@@ -134,6 +141,9 @@ class Engine:
                     self.pending = ComboWait(code, t, viable)
                     return
             act = self.keymap.lookup(code, self.active)
+            if self.slow:
+                press_input(self, code, act, t, now, out)
+                return
             if type(act) is TapHoldAct:
                 self.pending = TapHold(code, act, t)
                 return
@@ -184,7 +194,10 @@ class Engine:
                 return False
             self.pending = None
             act = pending.act.hold if decision is HOLD else pending.act.tap
-            self.down[pending.code] = PRESS[type(act)](self, act, pending.t, now, out)
+            if self.slow or type(act) is TapHoldAct:
+                settle_tap_hold(self, pending, decision, now, out)
+            else:
+                self.down[pending.code] = PRESS[type(act)](self, act, pending.t, now, out)
             return True
         if type(pending) is ComboWait:
             verdict = decide_combo(pending, self.waiting, now)
@@ -196,6 +209,19 @@ class Engine:
             else:  # each key acts alone, the first one now, without looking for a combo
                 self.nocombo.update(pending.keys)
                 self.waiting.appendleft((pending.keys[0], 1, pending.t))
+            return True
+        if type(pending) is DanceWait:
+            if not decide_dance(pending, self.waiting, now):
+                return False
+            self.pending = None
+            settle_dance(self, pending, now, out)
+            return True
+        if type(pending) is LeaderRead:
+            read = decide_leader(pending, self.waiting, now)
+            if read is None:
+                return False
+            self.pending = None
+            settle_leader(self, pending, read, now, out)
             return True
         assert isinstance(pending, MacroRun)
         while pending.deadline <= now:
@@ -213,6 +239,7 @@ class Engine:
             if not (value == 1 and code in members):
                 self._process(code, value, t, now, out)
         action = fire.combo.action
-        group = Group(PRESS[type(action)](self, action, t, now, out))
+        self.tapping.prev = (-1, t)  # a combo: another key for quick tap and eager dances
+        group = Group(press(self, action, t, now, out) if self.slow else PRESS[type(action)](self, action, t, now, out))
         for code in members:
             self.down[code] = group

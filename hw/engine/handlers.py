@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .actions import KeyAct, LayerAct, MacroAct, NullAct, OneShotAct, SwitchAct, ToggleAct
+from .actions import CapsWordAct, KeyAct, LayerAct, LeaderAct, MacroAct, NullAct, OneShotAct, SwitchAct, ToggleAct
+from .capsword import press_caps
 from .macros import MacroRun, run_macro
 from .state import Group, Out, Record, Shot
 
@@ -92,12 +93,13 @@ Release = Callable[["Engine", Any, float, Out], None]
 PRESS: dict[type, Press] = {
     KeyAct: press_key, MacroAct: press_macro, NullAct: press_null, LayerAct: press_layer,
     ToggleAct: press_toggle, SwitchAct: press_switch, OneShotAct: press_oneshot,
+    CapsWordAct: press_caps,
 }
 """What pressing each kind of action does, by its type: (engine, action, input time, now, out)."""
 
 RELEASE: dict[type, Release] = {
     KeyAct: release_key, LayerAct: release_layer, Group: release_group, Shot: release_shot,
     MacroAct: release_nothing, NullAct: release_nothing, ToggleAct: release_nothing,
-    SwitchAct: release_nothing,
+    SwitchAct: release_nothing, CapsWordAct: release_nothing, LeaderAct: release_nothing,
 }
 """What releasing a key does, by the type of the record its press left: (engine, record, time, out)."""
