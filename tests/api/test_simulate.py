@@ -107,7 +107,7 @@ def test_stored_profile_with_hands_and_sequences_runs_the_tap_family(api: ApiCli
                              ("d:f1 u:f1 d:f1 u:f1", "d:b u:b")]:
         r = sim(api, profile="tapfam", script=script)
         assert r.status_code == 200, r.get_json()
-        got = " ".join(f"{o['action'][0].replace('p', 'd').replace('r', 'u')}:{o['key']}" for o in r.get_json()["output"])
+        got = " ".join(f"{'d' if o['action'] == 'press' else 'u'}:{o['key']}" for o in r.get_json()["output"])
         assert got == expected, script
 
 

@@ -59,10 +59,11 @@ const CAPS_WORD_OPTIONS = [
     h("input", { type: "checkbox", class: "toggle", checked: v === true, onchange: (e) => set(e.target.checked || undefined) }) },
 ];
 
-function optionsOf(options, obj, put, path, ctx) {
+/** Fields for `options` of the object `get()` returns (read at each change: the form is not redrawn). */
+function optionsOf(options, get, put, path, ctx) {
   return h("div", { class: "options" }, options.map((o) => optionField({ path: join(path, o.name), label: o.label,
-    control: o.render(obj[o.name], (v) => {
-      const next = { ...obj };
+    control: o.render(get()[o.name], (v) => {
+      const next = { ...get() };
       if (v === undefined || v === "") delete next[o.name]; else next[o.name] = v;
       put(next);
     }, ctx) })));
@@ -70,8 +71,10 @@ function optionsOf(options, obj, put, path, ctx) {
 
 function tapDance(a, set, path, ctx) {
   const items = [...a.tap_dance];
+  let cur = a;
+  const put = (v) => { cur = v; set(v); };
   const list = h("ol", { class: "dance-steps" });
-  const change = () => set({ ...a, tap_dance: [...items] });
+  const change = () => put({ ...cur, tap_dance: [...items] });
   const draw = () => list.replaceChildren(...items.map((item, i) => h("li", { class: "dance-step sub" },
     h("h4", {}, `${i + 1} tap${i ? "s" : ""}`),
     ctx.nested(item, (v) => { items[i] = v; change(); }, join(join(path, "tap_dance"), i)),
@@ -82,7 +85,7 @@ function tapDance(a, set, path, ctx) {
     items.length < 8 ? h("button", { type: "button", class: "add-dance", onclick: () => { items.push("a"); change(); draw(); } }, "+ Taps") : null,
     optionsOf([TAP_HOLD_OPTIONS[0], { name: "eager", label: "Eager: each tap types at once", render: (v, s) =>
       h("input", { type: "checkbox", class: "eager", checked: v === true, onchange: (e) => s(e.target.checked || undefined) }) }],
-    a, set, path, { ...ctx, settings: () => ({ tap_hold_ms: ctx.settings().tap_dance_ms || 200 }) }));
+    () => cur, put, path, { ...ctx, settings: () => ({ tap_hold_ms: ctx.settings().tap_dance_ms || 200 }) }));
 }
 
 export const MACRO_STEPS = [
@@ -165,12 +168,16 @@ export const ACTION_TYPES = [
     } },
   { id: "taphold", label: "Tap-hold", matches: (a) => isObj(a) && ("tap" in a || "hold" in a),
     make: (a, ctx) => ({ tap: typeof a === "string" ? a : ctx.key || "a", hold: "leftctrl" }),
-    render: (a, set, path, ctx) => h("div", { class: "fields taphold" },
-      h("div", { class: "sub", dataset: { part: "tap" } }, h("h4", {}, "Tap"),
-        ctx.nested(a.tap, (v) => set({ ...a, tap: v }), join(path, "tap"))),
-      h("div", { class: "sub", dataset: { part: "hold" } }, h("h4", {}, "Hold"),
-        ctx.nested(a.hold, (v) => set({ ...a, hold: v }), join(path, "hold"))),
-      optionsOf(TAP_HOLD_OPTIONS, a, set, path, ctx)) },
+    render: (a, set, path, ctx) => {
+      let cur = a;
+      const put = (v) => { cur = v; set(v); };
+      return h("div", { class: "fields taphold" },
+        h("div", { class: "sub", dataset: { part: "tap" } }, h("h4", {}, "Tap"),
+          ctx.nested(a.tap, (v) => put({ ...cur, tap: v }), join(path, "tap"))),
+        h("div", { class: "sub", dataset: { part: "hold" } }, h("h4", {}, "Hold"),
+          ctx.nested(a.hold, (v) => put({ ...cur, hold: v }), join(path, "hold"))),
+        optionsOf(TAP_HOLD_OPTIONS, () => cur, put, path, ctx));
+    } },
   { id: "macro", label: "Macro", matches: has("macro"), make: () => ({ macro: ["a"] }), render: macroSteps },
   { id: "tapdance", label: "Tap dance (1, 2, 3… taps)", nestable: false, matches: has("tap_dance"),
     make: (a, ctx) => ({ tap_dance: [typeof a === "string" ? a : ctx.key || "a", "esc"] }), render: tapDance },
@@ -178,13 +185,13 @@ export const ACTION_TYPES = [
     render: (a, set, path, ctx) => h("div", { class: "fields capsword" },
       h("p", { class: "muted small" }, "Letters and - are shifted, digits, Backspace, Delete and arrows continue, anything else ends it. " +
         'Other lists: "shifted" and "continue" in the JSON box.'),
-      optionsOf(CAPS_WORD_OPTIONS, a.caps_word, (v) => set({ ...a, caps_word: v }), join(path, "caps_word"), ctx)) },
+      optionsOf(CAPS_WORD_OPTIONS, () => a.caps_word, (v) => { a = { ...a, caps_word: v }; set(a); }, join(path, "caps_word"), ctx)) },
   { id: "leader", label: "Leader (starts a sequence)", matches: has("leader"), make: () => ({ leader: {} }),
     render: (a, set, path, ctx) => h("div", { class: "fields leader" },
       h("p", { class: "muted small" }, "The next keys are read as one of the profile's sequences (edit them under Hands and sequences)."),
       optionsOf([{ name: "timeout_ms", label: "Gives up after (ms)", render: (v, s) =>
         numberInput(v, s, { min: "1", placeholder: `${ctx.settings().sequence_ms || 1000} (profile)`, class: "num timeout" }) }],
-      a.leader, (v) => set({ ...a, leader: v }), join(path, "leader"), ctx)) },
+      () => a.leader, (v) => { a = { ...a, leader: v }; set(a); }, join(path, "leader"), ctx)) },
 ];
 
 /** The entry for an action (null for an action no entry knows: edit it as JSON). */

@@ -186,7 +186,8 @@ function draw() {
           m.layers.map(layerCard),
           h("div", { class: "row" },
             h("button", { class: "add-layer", onclick: () => { m.layers.push({ name: nextLayerName(), rows: [{ key: "", action: "" }] }); touch(); draw(); } }, "+ Layer")),
-          combosCard(), tapFieldsCard(m.tap, touch)],
+          combosCard()],
+        tapFieldsCard(m.tap, touch),
         help()),
       h("aside", { class: "editor-side" }, simulatorPanel({ profile: () => currentProfile(), showErrors }))));
 }
