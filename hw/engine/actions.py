@@ -70,14 +70,14 @@ class CapsWordAct:
     timeout: float
     shifted: frozenset[int]
     cont: frozenset[int]
-    toggle: bool
+    toggle: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class LeaderAct:
     """Read the next keys as one of the profile's sequences, within `timeout` ms of each."""
 
-    timeout: float
+    timeout: float = 1000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +85,8 @@ class TapDanceAct:
     """n taps of the key, each within `timeout` ms of the previous one, select `elements[n-1]`."""
 
     elements: tuple[Action, ...]
-    timeout: float
-    eager: bool
+    timeout: float = 200.0
+    eager: bool = False
 
 
 Plain = KeyAct | NullAct | LayerAct | ToggleAct | SwitchAct | OneShotAct | MacroAct | CapsWordAct | LeaderAct \

@@ -9,6 +9,8 @@ those handlers; nothing outside this package touches them.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
+from typing import Any
 
 from .actions import CompiledProfile, KeyAct, TapHoldAct
 from .combos import ComboWait, Fire, decide_combo
@@ -20,6 +22,10 @@ from .state import INF, Group, HeldOutput, Layers, OneShots, Out, Record
 from .tapdance import DanceWait, decide_dance
 from .taphold import HOLD, TapHold, Waiting, decide_tap_hold
 from .tapping import Tapping, press, press_input, settle_dance, settle_leader, settle_tap_hold
+
+SETTLE: dict[type, tuple[Callable[[Any, Waiting, float], int | None],
+                         Callable[[Engine, Any, int, float, Out], None]]] = {}
+"""Pending kinds decided by a pure decider and settled by the tap family: type -> (decide, settle)."""
 
 MAX_WAITING = 1024  # input events held behind an undecided key or a running macro
 
@@ -210,20 +216,14 @@ class Engine:
                 self.nocombo.update(pending.keys)
                 self.waiting.appendleft((pending.keys[0], 1, pending.t))
             return True
-        if type(pending) is DanceWait:
-            if not decide_dance(pending, self.waiting, now):
+        if not isinstance(pending, MacroRun):  # a tap dance or a leader: decide, then settle
+            decide, settle = SETTLE[type(pending)]
+            ended = decide(pending, self.waiting, now)
+            if ended is None:
                 return False
             self.pending = None
-            settle_dance(self, pending, now, out)
+            settle(self, pending, ended, now, out)
             return True
-        if type(pending) is LeaderRead:
-            read = decide_leader(pending, self.waiting, now)
-            if read is None:
-                return False
-            self.pending = None
-            settle_leader(self, pending, read, now, out)
-            return True
-        assert isinstance(pending, MacroRun)
         while pending.deadline <= now:
             if run_macro(pending, self.output, out):
                 self.pending = None
@@ -243,3 +243,6 @@ class Engine:
         group = Group(press(self, action, t, now, out) if self.slow else PRESS[type(action)](self, action, t, now, out))
         for code in members:
             self.down[code] = group
+
+
+SETTLE.update({DanceWait: (decide_dance, settle_dance), LeaderRead: (decide_leader, settle_leader)})

@@ -20,24 +20,25 @@ class DanceWait:
         self.k, self.latest, self.idx = 1, -1, 0
 
 
-def decide_dance(p: DanceWait, queue: Waiting, now: float) -> bool:
-    """Whether the dance is decided, at the first of: the k-th press when k is the number of
-    elements; an event `timeout` or more after the latest press (the time is up); another key's
-    press (decided just before it). Releases and repeats of any key do not decide it."""
+def decide_dance(p: DanceWait, queue: Waiting, now: float) -> int | None:
+    """The number of taps once the dance is decided, else None. It is decided at the first of:
+    the k-th press when k is the number of elements; an event `timeout` or more after the latest
+    press (the time is up); another key's press (decided just before it). Releases and repeats of
+    any key do not decide it."""
     i, last = p.idx, len(p.act.elements)
     while i < len(queue):
         code, value, t = queue[i]
         if t >= p.deadline:
             p.idx = i
-            return True
+            return p.k
         if value == 1:
             if code != p.code:
                 p.idx = i
-                return True
+                return p.k
             p.k, p.latest, p.deadline = p.k + 1, i, t + p.act.timeout
             if p.k == last:
                 p.idx = i + 1
-                return True
+                return p.k
         i += 1
     p.idx = i
-    return now >= p.deadline
+    return p.k if now >= p.deadline else None

@@ -93,8 +93,8 @@ def _start_dance(e: Engine, code: int, act: TapDanceAct, t: float, now: float, o
     start(e, code, act.elements[k], t, now, out)
 
 
-def settle_dance(e: Engine, p: DanceWait, now: float, out: Out) -> None:
-    """The dance has `p.k` taps: earlier taps are consumed, other keys' events before the latest
+def settle_dance(e: Engine, p: DanceWait, k: int, now: float, out: Out) -> None:
+    """The dance has `k` taps: earlier taps are consumed, other keys' events before the latest
     tap replay, and the chosen element takes the latest tap's place in input order."""
     waiting, t = e.waiting, p.t
     for _ in range(p.latest + 1):
@@ -102,7 +102,7 @@ def settle_dance(e: Engine, p: DanceWait, now: float, out: Out) -> None:
         if code != p.code:
             e._process(code, value, t, now, out)
     e.tapping.prev = (p.code, t)
-    start(e, p.code, p.act.elements[p.k - 1], t, now, out)
+    start(e, p.code, p.act.elements[k - 1], t, now, out)
 
 
 def settle_leader(e: Engine, p: LeaderRead, verdict: int, now: float, out: Out) -> None:

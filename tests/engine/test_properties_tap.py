@@ -9,9 +9,18 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hw.engine import Engine, code_of, compile_profile, validate_profile
+from hw.engine import validate_profile
 
-from .test_properties import CHECKS, KEYS, Checker, physical, plain, raw_events, run
+from .test_properties import (
+    CHECKS,
+    KEYS,
+    a_repeat_starts_nothing,
+    plain,
+    polling_does_not_matter,
+    raw_events,
+    released_and_nothing_left_down,
+    switching_releases_everything,
+)
 
 HANDS = {"left": ["a", "b", "c", "capslock", "leftshift", "f1"], "right": ["j", "k", "space", "f2"]}
 
@@ -61,46 +70,10 @@ def test_generated_profiles_are_valid(profile: dict[str, Any]) -> None:
     assert validate_profile(profile) == {}
 
 
-@CHECKS
-@given(profiles, raw_events)
-def test_every_press_released_and_nothing_left_down(profile: dict[str, Any],
-                                                   raw: list[tuple[int, int, int]]) -> None:
-    """Guarantees 1, 2, 3 (nothing twice) and 5 (checked on each repeat by the checker)."""
-    checker = run(profile, physical(raw))
-    assert checker.held == set() and checker.engine.held() == frozenset()
-    presses = [c for c, v in checker.log if v == 1]
-    assert sorted(presses) == sorted(c for c, v in checker.log if v == 0)
-
-
-@CHECKS
-@given(profiles, raw_events)
-def test_output_does_not_depend_on_when_timers_are_polled(profile: dict[str, Any],
-                                                          raw: list[tuple[int, int, int]]) -> None:
-    """Guarantee 3: the order is fixed by the input and its times, not by polling."""
-    events = physical(raw)
-    assert run(profile, events).log == run(profile, events, on_time=False).log
-
-
-@CHECKS
-@given(profiles, profiles, raw_events, st.integers(0, 40))
-def test_switching_profiles_releases_everything(old: dict[str, Any], new: dict[str, Any],
-                                                raw: list[tuple[int, int, int]], at: int) -> None:
-    """Guarantee 4, with caps word, dances and leaders in flight."""
-    checker = Checker(Engine(compile_profile(old)))
-    for i, (code, value, now) in enumerate(physical(raw)):
-        if i == at:
-            checker.timers(now)
-            checker.check(checker.engine.set_profile(compile_profile(new), now))
-            assert checker.held == set() and checker.engine.next_deadline() is None
-        checker.feed(code, value, now)
-    checker.timers(float("inf"))
-    assert checker.held == set()
-
-
-@CHECKS
-@given(profiles, st.sampled_from(KEYS), st.integers(0, 1000))
-def test_a_repeat_never_starts_anything(profile: dict[str, Any], key: str, now: int) -> None:
-    """Guarantee 5: a repeat starts no tap dance and no leader reading."""
-    engine = Engine(compile_profile(profile))
-    assert engine.feed(code_of(key), 2, now) == []
-    assert engine.next_deadline() is None and engine.held() == frozenset()
+# The round-1 properties, over these profiles (the checker also checks guarantee 5 on each repeat).
+test_every_press_released_and_nothing_left_down = CHECKS(given(profiles, raw_events)(released_and_nothing_left_down))
+test_output_does_not_depend_on_when_timers_are_polled = CHECKS(given(profiles, raw_events)(polling_does_not_matter))
+test_switching_profiles_releases_everything = CHECKS(
+    given(profiles, profiles, raw_events, st.integers(0, 40))(switching_releases_everything))
+test_a_repeat_never_starts_anything = CHECKS(given(profiles, st.sampled_from(KEYS), st.integers(0, 1000))(
+    a_repeat_starts_nothing))
