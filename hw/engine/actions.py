@@ -89,8 +89,35 @@ class TapDanceAct:
     eager: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class WheelAct:
+    """A wheel key: `amount` notches on motion code `code` at press, then every `repeat` ms (0: once)."""
+
+    code: int
+    amount: int
+    repeat: float
+
+
+@dataclass(frozen=True, slots=True)
+class MoveAct:
+    """A pointer key: `sign` px along motion code `code` at a speed ramping `start` -> `speed` px/s."""
+
+    code: int
+    sign: int
+    speed: float
+    start: float
+    accel: float
+
+
+@dataclass(frozen=True, slots=True)
+class MoveScaleAct:
+    """Scales every pointer speed while held."""
+
+    scale: float
+
+
 Plain = KeyAct | NullAct | LayerAct | ToggleAct | SwitchAct | OneShotAct | MacroAct | CapsWordAct | LeaderAct \
-    | TapDanceAct
+    | TapDanceAct | WheelAct | MoveAct | MoveScaleAct
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +168,7 @@ class CompiledProfile:
     sequences: Mapping[tuple[int, ...], Action] = field(default_factory=dict)
     prefixes: frozenset[tuple[int, ...]] = frozenset()  # proper prefixes of the sequences
     track: bool = False  # uses what needs every press looked at (see hw.engine.tapping)
+    pointer: bool = False  # outputs mouse buttons or motion: the loop makes the pointer device
 
 
 def key_act(codes: tuple[int, ...], repeat: bool = True) -> KeyAct:

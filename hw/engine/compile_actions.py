@@ -23,6 +23,7 @@ from .actions import (
     ToggleAct,
     key_act,
 )
+from .compile_output import move, move_scale, unicode, wheel
 from .compile_tap import caps_word, leader, tap_dance, tap_hold
 from .macros import compile_macro
 
@@ -104,6 +105,7 @@ KINDS: dict[str, Kind] = {
     "key": key_form, "layer": layer, "toggle": toggle, "switch": switch, "oneshot": oneshot,
     "tap": tap_hold, "hold": tap_hold, "macro": macro,
     "tap_dance": tap_dance, "caps_word": caps_word, "leader": leader,
+    "wheel": wheel, "move": move, "move_scale": move_scale, "unicode": unicode,
 }
 """An action object's kind by the first of these fields it has (so `layer` + `macro` is a layer)."""
 

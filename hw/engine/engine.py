@@ -18,6 +18,7 @@ from .handlers import PRESS, RELEASE
 from .keymap import Keymap
 from .leader import LeaderRead, decide_leader
 from .macros import MacroRun, run_macro
+from .pointer import Motion
 from .state import INF, Group, HeldOutput, Layers, OneShots, Out, Record
 from .tapdance import DanceWait, decide_dance
 from .taphold import HOLD, TapHold, Waiting, decide_tap_hold
@@ -47,6 +48,7 @@ class Engine:
         self.nocombo: set[int] = set()     # keys that fell back from a combo, replaying
         self.tapping = Tapping()           # press history for the tap family, caps word
         self.slow = self.tapping.reset(profile)  # every press through hw.engine.tapping
+        self.motion = Motion()             # wheel and move keys held, on their own timers
         # The same objects as the parts' own, bound here for the hot path.
         self.count, self.stack, self.shots = self.output.count, self.active.stack, self.oneshots.live
 
@@ -102,8 +104,11 @@ class Engine:
     def next_deadline(self) -> float | None:
         """When advance() must next be called, on the caller's clock; None when no timer."""
         if self.pending is not None:
-            return self.pending.deadline
-        return self.oneshots.deadline() if self.shots else None
+            first: float | None = self.pending.deadline
+        else:
+            first = self.oneshots.deadline() if self.shots else None
+        due = self.motion.due
+        return due if due is not None and (first is None or due < first) else first
 
     def set_profile(self, profile: CompiledProfile | None, now_ms: float) -> Out:
         """Release what the old mapping pressed, forget pending input, then use `profile`."""
@@ -122,6 +127,7 @@ class Engine:
         self.active.reset()
         self.nocombo.clear()
         self.slow = self.tapping.reset(self.keymap.profile)
+        self.motion.clear()
         return out
 
     def layers(self) -> list[str]:
@@ -169,7 +175,9 @@ class Engine:
 
     def _advance(self, now: float, out: Out) -> None:
         while (deadline := self.next_deadline()) is not None and deadline <= now:
-            if self.pending is not None:
+            if deadline == self.motion.due:
+                self.motion.tick(deadline, out)
+            elif self.pending is not None:
                 self._run(deadline, out)
             else:
                 self.oneshots.expire(deadline, out)
