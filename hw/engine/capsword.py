@@ -15,6 +15,7 @@ from .actions import (
     KeyAct,
     LayerAct,
     LeaderAct,
+    MoveScaleAct,
     NullAct,
     OneShotAct,
     SwitchAct,
@@ -27,8 +28,11 @@ if TYPE_CHECKING:
     from .engine import Engine
 
 SHIFT, RIGHT_SHIFT = keys.code_of("leftshift"), keys.code_of("rightshift")
-NEUTRAL: set[type] = {NullAct, LayerAct, ToggleAct, SwitchAct, OneShotAct, CapsWordAct, LeaderAct, TapDanceAct}
-"""Presses that neither end nor refresh caps word (layer actions, one-shots, null...)."""
+NEUTRAL: set[type] = {NullAct, LayerAct, ToggleAct, SwitchAct, OneShotAct, CapsWordAct, LeaderAct, TapDanceAct,
+                      MoveScaleAct}
+"""Presses that neither end nor refresh caps word (layer actions, one-shots, null, a speed scale:
+nothing they emit is typed). Every other press that is not a word key ends it: a macro, `text`,
+`unicode`, a mouse button, `wheel` and `move` included."""
 
 
 class CapsWord:

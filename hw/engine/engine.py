@@ -21,7 +21,7 @@ from .macros import MacroRun, run_macro
 from .pointer import Motion
 from .state import INF, Group, HeldOutput, Layers, OneShots, Out, Record
 from .tapdance import DanceWait, decide_dance
-from .taphold import HOLD, TapHold, Waiting, decide_tap_hold
+from .taphold import HOLD, Hold, Tap, TapHold, Waiting, decide_tap_hold
 from .tapping import Tapping, press, press_input, settle_dance, settle_leader, settle_tap_hold
 
 SETTLE: dict[type, tuple[Callable[[Any, Waiting, float], int | None],
@@ -207,11 +207,7 @@ class Engine:
             if decision is None:
                 return False
             self.pending = None
-            act = pending.act.hold if decision is HOLD else pending.act.tap
-            if self.slow or type(act) is TapHoldAct:
-                settle_tap_hold(self, pending, decision, now, out)
-            else:
-                self.down[pending.code] = PRESS[type(act)](self, act, pending.t, now, out)
+            self.settle(pending, decision, now, out)
             return True
         if type(pending) is ComboWait:
             verdict = decide_combo(pending, self.waiting, now)
@@ -237,6 +233,14 @@ class Engine:
                 self.pending = None
                 return True
         return False
+
+    def settle(self, pending: TapHold, decision: Tap | Hold, now: float, out: Out) -> None:
+        """Press what a decided tap-hold (no longer pending) decided on, at its key's press."""
+        act = pending.act.hold if decision is HOLD else pending.act.tap
+        if self.slow or type(act) is TapHoldAct:
+            settle_tap_hold(self, pending, decision, now, out)
+        else:
+            self.down[pending.code] = PRESS[type(act)](self, act, pending.t, now, out)
 
     def _fire(self, p: ComboWait, fire: Fire, now: float, out: Out) -> None:
         """The combo happened at waiting event `fire.last`; earlier others replay before it."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .actions import NULL, Action, CompiledProfile, LeaderAct, TapDanceAct, TapHoldAct
+from .actions import NULL, Action, CompiledProfile, LeaderAct, MacroAct, TapDanceAct, TapHoldAct
 from .capsword import SHIFT, CapsWord, before_press
 from .handlers import PRESS, RELEASE
 from .keys import MODIFIERS
 from .leader import COMPLETE, REPLAY, LeaderRead
+from .pointer import REL_BASE
 from .state import INF, Out, Record
 from .tapdance import DanceWait
 from .taphold import NONE, TAP, Hold, Tap, TapHold
@@ -136,9 +137,18 @@ def press(e: Engine, act: Action, t: float, now: float, out: Out, held: bool = F
     rec = PRESS[type(act)](e, act, t, now, out)
     if shift:
         e.output.release(SHIFT, out)
-    if not held and any(v == 1 and c not in MODIFIERS for c, v in out[n:]):
+    if not held and _typing(act, out, n):
         tp.typed_at = t
     return rec
+
+
+def _typing(act: Action, out: Out, n: int) -> bool:
+    """Whether pressing `act` was a typing press: it pressed a non-modifier key (a mouse button
+    is a key; motion is not). A macro, `text` and `unicode` count by their steps, so one that
+    starts with a delay counts at its press too."""
+    if type(act) is MacroAct:
+        return any(v == 1 and c not in MODIFIERS for c, v in act.ops)
+    return any(v == 1 and c not in MODIFIERS and c < REL_BASE for c, v in out[n:])
 
 
 def _stacked(e: Engine, act: TapHoldAct) -> frozenset[int]:
