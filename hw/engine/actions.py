@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .options import LoopOptions
+
 # Tap-hold modes.
 TIMEOUT, PRESS, PERMISSIVE, ALONE = 0, 1, 2, 3
 MODES = {"timeout": TIMEOUT, "press": PRESS, "permissive": PERMISSIVE, "alone": ALONE}
@@ -169,6 +171,7 @@ class CompiledProfile:
     prefixes: frozenset[tuple[int, ...]] = frozenset()  # proper prefixes of the sequences
     track: bool = False  # uses what needs every press looked at (see hw.engine.tapping)
     pointer: bool = False  # outputs mouse buttons or motion: the loop makes the pointer device
+    options: LoopOptions = LoopOptions()  # what the loop does around the engine
 
 
 def key_act(codes: tuple[int, ...], repeat: bool = True) -> KeyAct:

@@ -15,6 +15,7 @@ from .actions import NULL, Action, Combo, CompiledProfile, key_act
 from .compile_actions import COMBO, KINDS, SEQUENCE, TOP, UNKNOWN, Scope, join_path, plain
 from .compile_tap import compile_hands, compile_sequences
 from .layout import FALLBACK, TEXT_SETTINGS, US_TYPIST, Resolver, compile_text_settings
+from .options import OPTIONS, compile_options
 from .pointer import output_problem
 
 LAYER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -33,6 +34,7 @@ SETTINGS = {
     "sequence_ms": (1000, 1, 10_000),
     "require_prior_idle_ms": (0, 0, 1_000),
     "quick_tap_ms": (0, 0, 1_000),
+    "output_gap_ms": (0, 0, 50),  # read by the loop, with the OPTIONS (hw/engine/options.py)
 }
 IGNORED = {"name", "description", "active", "revision", "created_at", "updated_at"}  # the API checks them
 
@@ -72,13 +74,13 @@ class ProfileCompiler:
             combos_by_key={c: tuple(v) for c, v in by_key.items()},
             tap_hold_ms=self.settings["tap_hold_ms"], combo_ms=self.settings["combo_ms"],
             oneshot_ms=self.settings["oneshot_ms"], sequences=sequences, prefixes=prefixes,
-            track=self.track, pointer=self.pointer)
+            track=self.track, pointer=self.pointer, options=compile_options(self, profile.get("settings")))
 
     def compile_settings(self, settings: object) -> None:
         if not isinstance(settings, Mapping):
             self.error("settings", "must be an object")
             return
-        self.fields("settings", settings, set(SETTINGS) | TEXT_SETTINGS)
+        self.fields("settings", settings, set(SETTINGS) | TEXT_SETTINGS | set(OPTIONS))
         self.typist = compile_text_settings(self, settings, self.layouts)
         for name, (_, low, high) in SETTINGS.items():
             if name in settings:

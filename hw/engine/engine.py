@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .actions import CompiledProfile, KeyAct, TapHoldAct
+from .cancel import cancel
 from .combos import ComboWait, Fire, decide_combo
 from .handlers import PRESS, RELEASE
 from .keymap import Keymap
@@ -129,6 +130,8 @@ class Engine:
         self.slow = self.tapping.reset(self.keymap.profile)
         self.motion.clear()
         return out
+
+    cancel = cancel  # (now_ms) -> Out: every key up at once, pending input dropped, toggles stay
 
     def layers(self) -> list[str]:
         """The active layer stack by name, bottom (base or the switched-to layer) first."""
