@@ -121,3 +121,32 @@ def test_end_caps_word_turns_it_off_for_clear() -> None:
     end_caps_word(engine)
     assert engine.feed(a, 1, 20) == [(a, 1)]
     assert not engine.slow
+
+
+
+SLEEPY = {"settings": {"quick_tap_ms": 200}, "layers": {
+    "base": {"capslock": {"caps_word": {}}, "f": th(), "f1": {"tap_dance": ["a", "b"], "eager": True},
+             "f2": {"toggle": "nav"}},
+    "nav": {}}}
+
+
+def test_cancel_after_sleep_ends_caps_word_and_forgets_a_tap_but_keeps_a_toggle() -> None:
+    engine = Engine(compile_profile(SLEEPY))
+    b, f, f2, caps, shift = (code_of(k) for k in ("b", "f", "f2", "capslock", "leftshift"))
+    for code, t in ((caps, 0), (f2, 0), (f, 10)):
+        engine.feed(code, 1, t)
+        engine.feed(code, 0, t)
+    assert engine.cancel(20) == []
+    assert engine.layers() == ["base", "nav"]
+    assert engine.feed(f, 1, 30) == []  # no quick tap: the tap before the sleep is forgotten
+    assert engine.feed(f, 0, 40) == [(f, 1), (f, 0)]  # and caps word is off
+    assert engine.feed(b, 1, 50) + engine.feed(b, 0, 50) == [(b, 1), (b, 0)]
+    assert shift not in engine.held()
+
+
+def test_cancel_after_sleep_starts_an_eager_dance_again() -> None:
+    engine = Engine(compile_profile(SLEEPY))
+    a, f1 = code_of("a"), code_of("f1")
+    assert engine.feed(f1, 1, 0) + engine.feed(f1, 0, 5) == [(a, 1), (a, 0)]
+    engine.cancel(10)
+    assert engine.feed(f1, 1, 20) == [(a, 1)]
