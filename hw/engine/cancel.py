@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
 def cancel(engine: Engine, now_ms: float) -> Out:
     """Drop pending input and a running macro, release every held key as its release would
-    (held layers end, wheel and move keys stop), end every one-shot, then release whatever
-    output is still down."""
+    (held layers end, wheel and move keys stop), end every one-shot and caps word, forget the
+    tap family's press history, then release whatever output is still down."""
     e = engine
     e.pending = None
     e.waiting.clear()
@@ -30,6 +30,7 @@ def cancel(engine: Engine, now_ms: float) -> Out:
     for shot in list(e.shots):
         e.oneshots.end(shot, out)
     e.motion.clear()
+    e.slow = e.tapping.reset(e.keymap.profile)  # caps word ends; quick tap, prior idle, dances forget
     return out + e.output.release_all()
 
 
