@@ -9,7 +9,7 @@ from flask import Flask
 
 import hw
 
-from . import __version__, defaults, errors, security, ui
+from . import __version__, connections, defaults, errors, security, ui
 from .events import snapshots
 from .events.bus import blocking_offload
 from .events.ws import frames
@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
 
     data_dir: Path = app.config["DATA_DIR"]
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    security.tighten(data_dir)
     token = None if str(app.config["AUTH"]).lower() == "none" else security.load_token(
         data_dir, app.config["TOKEN"])
     gate = security.Gate(port=int(app.config["PORT"]), token=token,
@@ -59,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
 
     offload, write_lock = blocking_offload()
     store = Store(data_dir / "keyrx.db", offload=offload, write_lock=write_lock)
+    security.tighten(data_dir, created=True)  # files the store made just now, under the umask
     runtime = build(app.config, hw, store, __version__,
                     validate=lambda doc: ProfileSchema().load(doc), encode=frames.text_frame)
     app.extensions["keyrx"] = runtime
@@ -70,6 +72,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
         app.register_blueprint(bp)
     app.register_blueprint(ws_routes.bp)
     ui.install(app)
+    app.wsgi_app = connections.BodyDeadline(  # type: ignore[method-assign]
+        app.wsgi_app, connections.BODY_TIMEOUT_S, int(app.config["MAX_BODY_BYTES"]))
 
     @app.before_request
     def _start_once() -> None:
