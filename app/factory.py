@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -14,7 +15,7 @@ from .events import snapshots
 from .events.bus import blocking_offload
 from .events.ws import frames
 from .events.ws import routes as ws_routes
-from .paths import default_data_dir
+from .paths import LOOPBACK, default_data_dir, local_url
 from .services import Runtime, build
 from .store import Store
 
@@ -84,4 +85,23 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
     return app
 
 
-__all__ = ["Runtime", "create_app"]
+def startup_report(app: Flask) -> list[tuple[bool, str]]:
+    """What a person starting the daemon needs to know, as (all well, sentence): where the UI is,
+    where the token is (never the token itself), and whether the keyboards can be remapped."""
+    runtime = app.extensions["keyrx"]
+    url = local_url({"KEYRX_HOST": os.environ.get("KEYRX_HOST", LOOPBACK), "KEYRX_PORT": str(app.config["PORT"])})
+    lines = [(True, f"KeyRx {__version__}: the web UI and the API at {url}/")]
+    if str(app.config["AUTH"]).lower() == "none":
+        lines.append((False, "authentication is off (KEYRX_AUTH=none): anyone on this machine may use the API"))
+    else:
+        token_file = app.config["DATA_DIR"] / "token"
+        where = "KEYRX_TOKEN" if app.config["TOKEN"] else f"{token_file} (`keyrx token` prints it)"
+        lines.append((True, f"API token: {where}; sign in to the UI with {url}/#token=<the token>"))
+    hw_state = runtime.loop.state()
+    running = hw_state.state == "running"
+    lines.append((running, f"keyboards: {hw_state.backend} {hw_state.state} ({hw_state.detail})"
+                           + ("" if running else "; `keyrx doctor` says what to fix")))
+    return lines
+
+
+__all__ = ["Runtime", "create_app", "startup_report"]

@@ -33,8 +33,13 @@ proc_name = "keyrx"
 
 
 def post_worker_init(worker: Any) -> None:
-    """Start the remap thread and the broadcaster once the worker serves."""
+    """Start the remap thread and the broadcaster once the worker serves, then say where the UI
+    and the token are and whether the keyboards can be remapped."""
+    from app.factory import startup_report  # the app is loaded by now
+
     worker.wsgi.extensions["keyrx"].start()
+    for ok, line in startup_report(worker.wsgi):
+        (worker.log.info if ok else worker.log.warning)(line)
 
 
 def worker_exit(server: Any, worker: Any) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import hw
 
+from .. import doctor
 from ..events.broadcaster import Broadcaster, Encode
 from ..events.bus import Bus, Waiter, greenlet_count, natives
 from ..store import Store, Unavailable
@@ -149,9 +150,16 @@ class Runtime:
             "bus": self.bus.stats(),
             "clients": len(self.events.clients),
             "events": self.events.status(),
-            "problems": self.store.problems() + self.profiles.problems(),
+            "problems": self.store.problems() + self.profiles.problems() + self._hardware_problems(),
             **({"greenlets": greenlet_count()} if greenlets else {}),
         }
+
+    def _hardware_problems(self) -> list[dict[str, Any]]:
+        # only when the keyboards cannot be driven, and not when no hardware was asked for
+        state = self.loop.state()
+        if state.state not in ("unavailable", "failed") or state.detail.startswith("no hardware backend"):
+            return []
+        return doctor.hardware_problems()
 
 
 def build(config: dict[str, Any], loop: hw.Loop | None, store: Store, version: str, *,
