@@ -211,8 +211,8 @@ function layerCard(layer, li) {
       h("thead", {}, h("tr", {}, h("th", {}, "Key"), h("th", {}), h("th", {}, "Does"), h("th", {}))),
       h("tbody", {}, layer.rows.map((row, ri) =>
         h("tr", { class: "mapping", dataset: { path: `layers.${layer.name}.${row.key.trim()}` } },
-          h("td", {}, input({ class: "key mono", placeholder: "capslock", "aria-label": "Key", size: "12" },
-            () => row.key, (v) => { row.key = v; })),
+          h("td", { class: "key-cell" }, input({ class: "key mono", placeholder: "capslock", "aria-label": "Key", size: "12" },
+            () => row.key, (v) => { row.key = v; }), h("div", { class: "field-error" })),
           h("td", { class: "arrow" }, "→"),
           h("td", { class: "action-cell" }, input({ class: "action mono", placeholder: 'esc, ctrl+c, null or {"tap":"esc","hold":"leftctrl"}', "aria-label": "Action" },
             () => row.action, (v) => { row.action = v; }),
@@ -274,7 +274,10 @@ export function showErrors(errors, prefix = "") {
     const text = messages.join("; ");
     if (!place) { loose.push(`${path}: ${text}`); continue; }
     place.classList.add("invalid");
-    const where = place.querySelector(":scope .action-cell .field-error")
+    // "unknown key 'capslok'" at layers.base.capslok is about the key column, not the action
+    const aboutKey = path === place.dataset.path && text.startsWith(`unknown key '${parts.at(-1)}'`);
+    const where = (aboutKey && place.querySelector(":scope .key-cell .field-error"))
+      || place.querySelector(":scope .action-cell .field-error")
       || place.querySelector(":scope > .field-error")
       || place.appendChild(h("div", { class: "field-error" }));
     where.append(h("div", { dataset: { errorPath: path } }, place.matches("tr, .field") ? text : `${path.split(".").slice(2).join(".") || path}: ${text}`));
