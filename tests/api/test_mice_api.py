@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 import hw
 from app import create_app
 from hw.engine import Engine
 from hw.virtual import VirtualProvider
+from tests.api.test_capture_api import key_events
 from tests.conftest import TOKEN, ApiClient
-
-
-def key_events(api: ApiClient, since: int, count: int) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + 10
-    while len(keys := [e["data"] for e in api.get(f"/api/events?since={since}&topics=key").get_json()["events"]]) < count:
-        assert time.monotonic() < deadline, keys
-    return keys
 
 
 def test_enabling_a_mouse_takes_it_and_its_click_settles_a_tap_hold(tmp_path: Path) -> None:
@@ -39,7 +32,9 @@ def test_enabling_a_mouse_takes_it_and_its_click_settles_a_tap_hold(tmp_path: Pa
         assert api.post(f"/api/devices/{kbd}/inject", json=press).status_code == 202
         clicks = {"events": [{"key": "btn_left", "action": "press"}, {"key": "btn_right", "action": "tap"}]}
         assert api.post(f"/api/devices/{mouse['id']}/inject", json=clicks).status_code == 202
-        keys = key_events(api, seq, 5)
+        deadline = time.monotonic() + 10
+        while len(keys := key_events(api, seq)) < 5:  # on their way from the loop's thread
+            assert time.monotonic() < deadline, keys
         assert [(k["device"], k["input"], k["output"]) for k in keys] == [
             (kbd, {"key": "f", "action": "press"}, []),
             (kbd, None, [{"key": "leftshift", "action": "press"}]),  # the hold, before the click
