@@ -4,6 +4,7 @@ settings, layers and combos are compiled here; each action kind in `compile_acti
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -24,7 +25,10 @@ SETTINGS = {
     "tap_hold_ms": (200, 1, 10_000),
     "combo_ms": (50, 1, 5_000),
     "oneshot_ms": (1000, 1, 60_000),
+    "combo_hold_ms": (0, 0, 5_000),
 }
+GUARD_DEFAULT = "leftctrl"  # settings.modifier_guard: a key name, or null for no guard
+MAX_COMPOSITE = 4
 IGNORED = {"name", "description", "active", "revision", "created_at", "updated_at"}  # the API checks them
 
 Errors = dict[str, list[str]]
@@ -36,7 +40,11 @@ class ProfileCompiler:
     def __init__(self) -> None:
         self.errors: Errors = {}
         self.layer_index: dict[str, int] = {}
+        self.composites: dict[int, frozenset[int]] = {}
         self.settings = {k: float(v[0]) for k, v in SETTINGS.items()}
+        self.guard = keys.code_of(GUARD_DEFAULT)
+        self.layer: str | None = None  # the layer whose keys are being compiled
+        self.repeats = False           # some action is repeat_last
 
     # --- the profile, top down ---------------------------------------------------------
 
@@ -53,18 +61,22 @@ class ProfileCompiler:
             layer_names=tuple(self.layer_index), layers=tuple(layers), combos=tuple(combos),
             combos_by_key={c: tuple(v) for c, v in by_key.items()},
             tap_hold_ms=self.settings["tap_hold_ms"], combo_ms=self.settings["combo_ms"],
-            oneshot_ms=self.settings["oneshot_ms"])
+            oneshot_ms=self.settings["oneshot_ms"], modifier_guard=self.guard,
+            composites=tuple(sorted(self.composites.items(), key=lambda lp: (-len(lp[1]), lp[0]))),
+            repeats=self.repeats)
 
     def compile_settings(self, settings: object) -> None:
         if not isinstance(settings, Mapping):
             self.error("settings", "must be an object")
             return
-        self.fields("settings", settings, set(SETTINGS))
+        self.fields("settings", settings, set(SETTINGS) | {"modifier_guard"})
         for name, (_, low, high) in SETTINGS.items():
             if name in settings:
                 ms = self.ms(join_path("settings", name), settings[name], low, high)
                 if ms is not None:
                     self.settings[name] = ms
+        guard = settings.get("modifier_guard", GUARD_DEFAULT)
+        self.guard = -1 if guard is None else self.key("settings.modifier_guard", guard) or -1
 
     def compile_layers(self, layers: object) -> list[dict[int, Action]]:
         if not isinstance(layers, Mapping):
@@ -77,10 +89,36 @@ class ProfileCompiler:
             return [{}]
         names = ["base"] + [n for n in layers if n != "base"]
         for name in names:
-            if not isinstance(name, str) or not LAYER_NAME.match(name):
+            if not isinstance(name, str) or not (LAYER_NAME.match(name) or "+" in name):
                 self.error(join_path("layers", name), "layer names match ^[a-z][a-z0-9_-]{0,31}$")
             self.layer_index[name] = len(self.layer_index)
-        return [self.compile_layer(join_path("layers", n), layers.get(n, {})) for n in names]
+        for name in names:
+            if isinstance(name, str) and "+" in name:
+                self.composite(name)
+        maps = []
+        for name in names:
+            self.layer = name
+            maps.append(self.compile_layer(join_path("layers", name), layers.get(name, {})))
+        self.layer = None
+        return maps
+
+    def composite(self, name: str) -> None:
+        """A layer named `a+b` (2 to 4 other layers): active while all of them are."""
+        path, parts = join_path("layers", name), name.split("+")
+        problem = None
+        if not 2 <= len(parts) <= MAX_COMPOSITE:
+            problem = f"a composite layer joins 2 to {MAX_COMPOSITE} layers with '+'"
+        elif len(set(parts)) < len(parts):
+            problem = "a composite layer names each of its layers once"
+        for part in parts:
+            if problem is None and part == "base":
+                problem = "a composite layer cannot include base"
+            elif problem is None and (part not in self.layer_index or "+" in part or not part):
+                problem = f"unknown layer '{part}'" + self.did_you_mean(part)
+        if problem is not None:
+            self.error(path, problem)
+        else:
+            self.composites[self.layer_index[name]] = frozenset(self.layer_index[p] for p in parts)
 
     def compile_layer(self, path: str, layer: object) -> dict[int, Action]:
         if not isinstance(layer, Mapping):
@@ -114,7 +152,7 @@ class ProfileCompiler:
         if not isinstance(item, Mapping):
             self.error(path, "must be an object with keys and action")
             return None
-        self.fields(path, item, {"keys", "action", "timeout_ms", "layers"})
+        self.fields(path, item, {"keys", "action", "timeout_ms", "layers", "hold_ms"})
         codes: list[int] = []
         names = item.get("keys")
         if not isinstance(names, list) or not 2 <= len(names) <= MAX_COMBO_KEYS:
@@ -137,7 +175,12 @@ class ProfileCompiler:
             else:
                 layers = frozenset(self.layer_ref(join_path(path, f"layers.{i}"), n)
                                    for i, n in enumerate(item["layers"]))
-        return Combo(frozenset(codes), action, timeout, layers)
+        hold = self.settings["combo_hold_ms"]
+        if "hold_ms" in item:
+            _, low, high = SETTINGS["combo_hold_ms"]
+            ms = self.ms(join_path(path, "hold_ms"), item["hold_ms"], low, high)
+            hold = hold if ms is None else ms
+        return Combo(frozenset(codes), action, timeout, layers, hold)
 
     # --- actions -----------------------------------------------------------------------
 
@@ -203,9 +246,16 @@ class ProfileCompiler:
             self.error(path, "must be a layer name (a string)")
             return 0
         if name not in self.layer_index:
-            self.error(path, f"unknown layer '{name}'")
+            self.error(path, f"unknown layer '{name}'" + self.did_you_mean(name))
+            return 0
+        if self.layer_index[name] in self.composites or "+" in name:
+            self.error(path, f"'{name}' is a composite layer: it is only a map, active while all its layers are")
             return 0
         return self.layer_index[name]
+
+    def did_you_mean(self, name: str) -> str:
+        close = difflib.get_close_matches(name, [n for n in self.layer_index if "+" not in n], n=1, cutoff=0.6)
+        return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _run(profile: object) -> tuple[Errors, CompiledProfile | None]:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections import deque
 
-from .actions import CompiledProfile, KeyAct, TapHoldAct
+from .actions import Action, CompiledProfile, KeyAct, MacroAct, SwapAct, TapHoldAct
 from .combos import ComboWait, Fire, decide_combo
-from .handlers import PRESS, RELEASE
-from .keymap import Keymap
+from .handlers import LIFTS, PRESS, RELEASE, Group, Lifted, Record, lift_press, remember_keys
+from .keymap import BOTTOM, Keymap
+from .layers import Layers
 from .macros import MacroRun, run_macro
-from .state import INF, Group, HeldOutput, Layers, OneShots, Out, Record
+from .oneshots import OneShots, Shot
+from .state import INF, HeldOutput, Out
 from .taphold import HOLD, TapHold, Waiting, decide_tap_hold
 
 MAX_WAITING = 1024  # input events held behind an undecided key or a running macro
@@ -30,14 +32,25 @@ class Engine:
     def __init__(self, profile: CompiledProfile | None) -> None:
         self.keymap = Keymap(profile)
         self.output = HeldOutput()
-        self.active = Layers()
+        self.active = Layers(self.output)
         self.oneshots = OneShots(self.output, self.active)
+        self.key = -1       # the input key of the press being handled (-1: decided by a combo or tap-hold)
+        self.via = BOTTOM   # the layer that press was resolved through
+        self.last: KeyAct | MacroAct | None = None  # what repeat_last types
+        self.recording = False                       # whether presses record for repeat_last
+        self._use(profile)
         self.down: dict[int, Record] = {}  # input code -> what its press did
         self.waiting: Waiting = deque()    # input held behind `pending`, in order
         self.pending: Pending | None = None
         self.nocombo: set[int] = set()     # keys that fell back from a combo, replaying
         # The same objects as the parts' own, bound here for the hot path.
         self.count, self.stack, self.shots = self.output.count, self.active.stack, self.oneshots.live
+
+    def _use(self, profile: CompiledProfile | None) -> None:
+        self.keymap = Keymap(profile)
+        self.active.guard = profile.modifier_guard if profile else -1
+        self.recording = bool(profile and profile.repeats)
+        self.last = None
 
     # --- the interface the loop and the simulator use ---------------------------------
 
@@ -69,6 +82,8 @@ class Engine:
                     if not n:
                         out.append((c, 1))
                 self.down[code] = act
+                if self.recording:
+                    remember_keys(self, act)
                 if self.shots:
                     self.oneshots.after_press(out)
                 return out
@@ -97,7 +112,7 @@ class Engine:
     def set_profile(self, profile: CompiledProfile | None, now_ms: float) -> Out:
         """Release what the old mapping pressed, forget pending input, then use `profile`."""
         out = self.release_all(now_ms)
-        self.keymap = Keymap(profile)
+        self._use(profile)
         return out
 
     def release_all(self, now_ms: float) -> Out:
@@ -126,6 +141,7 @@ class Engine:
         if value == 1:
             if code in self.down:
                 return
+            self.active.last_input = code
             if code in self.nocombo:
                 self.nocombo.discard(code)
             elif code in self.keymap.combos:
@@ -133,11 +149,11 @@ class Engine:
                 if viable:
                     self.pending = ComboWait(code, t, viable)
                     return
-            act = self.keymap.lookup(code, self.active)
+            act, via = self.keymap.resolve(code, self.active)
             if type(act) is TapHoldAct:
                 self.pending = TapHold(code, act, t)
                 return
-            self.down[code] = PRESS[type(act)](self, act, t, now, out)
+            self.down[code] = self._press(code, act, via, t, now, out)
         elif value == 0:
             rec = self.down.pop(code, None)
             if rec is not None:
@@ -146,8 +162,19 @@ class Engine:
             rec = self.down.get(code)
             if type(rec) is Group:
                 rec = None if rec.done else rec.rec
+            if type(rec) is Lifted:
+                rec = rec.rec
+            if type(rec) is Shot and rec.act.key:
+                rec = KeyAct(rec.act.key, (), rec.act.key[-1])
             if type(rec) is KeyAct and rec.rep >= 0 and rec.rep in self.count:
                 out.append((rec.rep, 2))
+
+    def _press(self, key: int, act: Action, via: int, t: float, now: float, out: Out) -> Record:
+        """Press a decided action; `key` is the input key when the action is its own (else -1)."""
+        self.key, self.via = key, via
+        if self.active.modded and via != BOTTOM and type(act) in LIFTS:
+            return lift_press(self, act, t, now, out)
+        return PRESS[type(act)](self, act, t, now, out)
 
     # --- input waiting behind an undecided key or a macro ------------------------------
 
@@ -184,7 +211,10 @@ class Engine:
                 return False
             self.pending = None
             act = pending.act.hold if decision is HOLD else pending.act.tap
-            self.down[pending.code] = PRESS[type(act)](self, act, pending.t, now, out)
+            via = BOTTOM  # where the tap-hold was found; the layers cannot have changed since its press
+            if self.active.modded or type(act) is SwapAct:
+                via = self.keymap.resolve(pending.code, self.active)[1]
+            self.down[pending.code] = self._press(-1, act, via, pending.t, now, out)
             return True
         if type(pending) is ComboWait:
             verdict = decide_combo(pending, self.waiting, now)
@@ -201,6 +231,8 @@ class Engine:
         while pending.deadline <= now:
             if run_macro(pending, self.output, out):
                 self.pending = None
+                for then in pending.after:
+                    then(out)
                 return True
         return False
 
@@ -212,7 +244,9 @@ class Engine:
             code, value, t = self.waiting.popleft()
             if not (value == 1 and code in members):
                 self._process(code, value, t, now, out)
+            else:
+                self.active.last_input = code
         action = fire.combo.action
-        group = Group(PRESS[type(action)](self, action, t, now, out))
+        group = Group(self._press(-1, action, BOTTOM, t, now, out))
         for code in members:
             self.down[code] = group

@@ -3,7 +3,8 @@
 `PRESS` maps an action's type to its press handler, which does the action and returns the record
 its release will undo; `RELEASE` maps a record's type to its release handler. The engine looks
 each up once per event (one dict look-up, no ladder), so a new action kind is a handler function
-and one entry in each dict.
+and one entry in each dict. Handlers read `e.key` (the input key of a plain press; -1 after a
+tap-hold or combo decided it) and `e.via` (the layer the key was resolved through).
 """
 
 from __future__ import annotations
@@ -11,27 +12,71 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .actions import KeyAct, LayerAct, MacroAct, NullAct, OneShotAct, SwitchAct, ToggleAct
+from .actions import (
+    NULL,
+    ClearAct,
+    KeyAct,
+    LayerAct,
+    MacroAct,
+    NullAct,
+    OneShotAct,
+    Ops,
+    RepeatAct,
+    SwapAct,
+    SwitchAct,
+    ToggleAct,
+    key_act,
+)
+from .keymap import BOTTOM
+from .keys import MODIFIERS
+from .layers import HELD, Activation, Lift
 from .macros import MacroRun, run_macro
-from .state import Group, Out, Record, Shot
+from .oneshots import Shot
+from .state import Out
 
 if TYPE_CHECKING:
     from .engine import Engine
 
 
+class Group:
+    """The shared record of a combo's keys: the first release undoes the action."""
+
+    __slots__ = ("done", "rec")
+
+    def __init__(self, rec: Record) -> None:
+        self.rec, self.done = rec, False
+
+
+class Lifted:
+    """The record of a press that lifted layer modifiers until its release."""
+
+    __slots__ = ("rec", "taken")
+
+    def __init__(self, rec: Record, taken: Lift) -> None:
+        self.rec, self.taken = rec, taken
+
+
+Record = KeyAct | NullAct | ToggleAct | SwitchAct | SwapAct | ClearAct | MacroAct | Activation | Shot | Group | Lifted
+"""What a key's press did, kept until its release undoes it."""
+
+
+# --- keys, macros, repeat_last ------------------------------------------------------------
+
 def press_key(e: Engine, act: KeyAct, t: float, now: float, out: Out) -> Record:
     press = e.output.press
     for c in act.codes:
         press(c, out)
+    if e.recording:
+        remember_keys(e, act)
     if e.shots:
         e.oneshots.after_press(out)
     return act
 
 
 def press_macro(e: Engine, act: MacroAct, t: float, now: float, out: Out) -> Record:
-    macro = MacroRun(act.ops, now)
-    if not run_macro(macro, e.output, out):
-        e.pending = macro
+    if e.recording:
+        remember(e, act)
+    type_ops(e, act.ops, now, out)
     if e.shots:
         e.oneshots.after_press(out)
     return act
@@ -43,23 +88,130 @@ def press_null(e: Engine, act: NullAct, t: float, now: float, out: Out) -> Recor
     return act
 
 
+def remember_keys(e: Engine, act: KeyAct) -> None:
+    """For repeat_last: the chord's last non-modifier key with every modifier down with it."""
+    keys = [c for c in act.codes if c not in MODIFIERS]
+    if keys:
+        key = keys[-1]
+        e.last = key_act((*(c for c in e.output.count if c in MODIFIERS and c != key), key))
+
+
+def remember(e: Engine, act: MacroAct) -> None:
+    """For repeat_last: an action that types (a macro; `text` is a macro's step), run again as is.
+
+    Every such action records itself here when it is pressed, unless it only presses modifiers.
+    """
+    if any(v == 1 and c not in MODIFIERS for c, v in act.ops):
+        e.last = act
+
+
+def press_repeat(e: Engine, act: RepeatAct, t: float, now: float, out: Out) -> Record:
+    """Press what was recorded last, without recording it again; nothing recorded: nothing."""
+    last = e.last
+    if last is None:
+        return press_null(e, NULL, t, now, out)
+    recording, e.recording = e.recording, False
+    try:
+        return PRESS[type(last)](e, last, t, now, out)
+    finally:
+        e.recording = recording
+
+
+def type_ops(e: Engine, ops: Ops, now: float, out: Out, then: Callable[[Out], object] | None = None) -> None:
+    """Type a macro's ops, then do `then`: at once, or once the macro's delays are over."""
+    run = MacroRun(ops, now)
+    if then is not None:
+        run.after.append(then)
+    if not run_macro(run, e.output, out):
+        e.pending = run
+    elif then is not None:
+        then(out)
+
+
+def lift_press(e: Engine, act: Any, t: float, now: float, out: Out) -> Record:
+    """Press a key-emitting action resolved through a layer whose activations hold modifiers.
+
+    Those modifiers (except the chord's own) are lifted first; a key or chord keeps them lifted
+    until its release, a macro until it has been typed (and the one-shot rule has run).
+    """
+    target = e.last if type(act) is RepeatAct else act
+    if target is None:
+        return press_null(e, NULL, t, now, out)
+    keep = target.codes if type(target) is KeyAct else ()
+    taken = e.active.lift(e.keymap.members[e.via], keep, out)
+    rec = PRESS[type(act)](e, act, t, now, out)
+    if not taken:
+        return rec
+    if isinstance(e.pending, MacroRun):  # a macro is being typed
+        e.pending.after.append(lambda o: e.active.unlift(taken, o))
+    elif type(rec) in UNTIL_TYPED:
+        e.active.unlift(taken, out)
+    else:
+        return Lifted(rec, taken)
+    return rec
+
+
+# --- layers ------------------------------------------------------------------------------
+
 def press_layer(e: Engine, act: LayerAct, t: float, now: float, out: Out) -> Record:
-    e.stack.append(act.layer)
-    return act
+    a = Activation(act.layer, HELD, act.mods, e.key)
+    if act.macro:
+        type_ops(e, act.macro, now, out, lambda o: e.active.start(a, o))
+    else:
+        e.active.start(a, out)
+    return a
 
 
 def press_toggle(e: Engine, act: ToggleAct, t: float, now: float, out: Out) -> Record:
-    e.active.toggle(act.layer)
+    if act.macro:
+        type_ops(e, act.macro, now, out, lambda o: e.active.toggle(act.layer, act.mods, o))
+    else:
+        e.active.toggle(act.layer, act.mods, out)
     return act
 
 
 def press_switch(e: Engine, act: SwitchAct, t: float, now: float, out: Out) -> Record:
-    e.active.bottom = act.layer
+    if act.macro:
+        type_ops(e, act.macro, now, out, lambda o: setattr(e.active, "bottom", act.layer))
+    else:
+        e.active.bottom = act.layer
+    return act
+
+
+def press_swap(e: Engine, act: SwapAct, t: float, now: float, out: Out) -> Record:
+    """Replace the topmost activation of the layer this key was found in; then type the macro."""
+    via = e.via
+    old = e.active.topmost(via) if via != BOTTOM and len(e.keymap.members[via]) == 1 else None
+    if old is not None:
+        e.active.swap(old, act.layer, act.mods, out)
+    if act.macro:
+        type_ops(e, act.macro, now, out)
+    return act
+
+
+def press_clear(e: Engine, act: ClearAct, t: float, now: float, out: Out) -> Record:
+    """End toggled activations and armed one-shots (caps-word ends here too); then the macro."""
+    e.active.clear_toggled(out)
+    e.oneshots.clear_armed(out)
+    if act.macro:
+        type_ops(e, act.macro, now, out)
     return act
 
 
 def press_oneshot(e: Engine, act: OneShotAct, t: float, now: float, out: Out) -> Record:
-    return e.oneshots.start(act, t + e.keymap.oneshot_ms(), out)
+    """The macro, the key form's key, then the one-shot (its layer, then its modifiers)."""
+    shot = Shot(act, t + e.keymap.oneshot_ms())
+
+    def start(o: Out) -> None:
+        for c in act.key:
+            e.output.press(c, o)
+        e.oneshots.begin(shot, o)
+
+    if act.macro:
+        type_ops(e, act.macro, now, out, start)
+    else:
+        start(out)
+    return shot
 
 
 def release_key(e: Engine, rec: KeyAct, t: float, out: Out) -> None:
@@ -68,8 +220,8 @@ def release_key(e: Engine, rec: KeyAct, t: float, out: Out) -> None:
         release(c, out)
 
 
-def release_layer(e: Engine, rec: LayerAct, t: float, out: Out) -> None:
-    e.active.drop(rec.layer)
+def release_activation(e: Engine, rec: Activation, t: float, out: Out) -> None:
+    e.active.end(rec, out)
 
 
 def release_group(e: Engine, rec: Group, t: float, out: Out) -> None:
@@ -78,12 +230,19 @@ def release_group(e: Engine, rec: Group, t: float, out: Out) -> None:
         RELEASE[type(rec.rec)](e, rec.rec, t, out)
 
 
+def release_lifted(e: Engine, rec: Lifted, t: float, out: Out) -> None:
+    RELEASE[type(rec.rec)](e, rec.rec, t, out)
+    e.active.unlift(rec.taken, out)
+
+
 def release_shot(e: Engine, rec: Shot, t: float, out: Out) -> None:
+    for c in reversed(rec.act.key):
+        e.output.release(c, out)
     e.oneshots.release(rec, t + e.keymap.oneshot_ms(), out)
 
 
 def release_nothing(e: Engine, rec: Record, t: float, out: Out) -> None:
-    """Releasing a null, toggle, switch or macro key does nothing."""
+    """Releasing a null, toggle, switch, swap, clear or macro key does nothing."""
 
 
 Press = Callable[["Engine", Any, float, float, Out], Record]
@@ -91,13 +250,20 @@ Release = Callable[["Engine", Any, float, Out], None]
 
 PRESS: dict[type, Press] = {
     KeyAct: press_key, MacroAct: press_macro, NullAct: press_null, LayerAct: press_layer,
-    ToggleAct: press_toggle, SwitchAct: press_switch, OneShotAct: press_oneshot,
+    ToggleAct: press_toggle, SwitchAct: press_switch, OneShotAct: press_oneshot, SwapAct: press_swap,
+    ClearAct: press_clear, RepeatAct: press_repeat,
 }
 """What pressing each kind of action does, by its type: (engine, action, input time, now, out)."""
 
 RELEASE: dict[type, Release] = {
-    KeyAct: release_key, LayerAct: release_layer, Group: release_group, Shot: release_shot,
-    MacroAct: release_nothing, NullAct: release_nothing, ToggleAct: release_nothing,
-    SwitchAct: release_nothing,
+    KeyAct: release_key, Activation: release_activation, Group: release_group, Shot: release_shot,
+    Lifted: release_lifted, MacroAct: release_nothing, NullAct: release_nothing, ToggleAct: release_nothing,
+    SwitchAct: release_nothing, SwapAct: release_nothing, ClearAct: release_nothing,
 }
 """What releasing a key does, by the type of the record its press left: (engine, record, time, out)."""
+
+LIFTS: frozenset[type] = frozenset({KeyAct, MacroAct, RepeatAct})
+"""Key-emitting actions: resolved through a layer whose activations hold modifiers, they lift them."""
+
+UNTIL_TYPED: frozenset[type] = frozenset({MacroAct})
+"""Records of presses that keep layer modifiers lifted until typed, not until their release."""

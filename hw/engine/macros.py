@@ -6,7 +6,7 @@ Running one writes ops until the next delay; the engine resumes it when the dela
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from . import keys
@@ -23,12 +23,14 @@ MAX_TEXT = 1000
 
 
 class MacroRun:
-    """A macro waiting out a delay: resume at `ops[pos]` at time `deadline`."""
+    """A macro waiting out a delay: resume at `ops[pos]` at time `deadline`; when it is done, the
+    engine calls each of `after` (what the action does once its macro is typed)."""
 
-    __slots__ = ("deadline", "ops", "pos")
+    __slots__ = ("after", "deadline", "ops", "pos")
 
     def __init__(self, ops: tuple[tuple[int, int], ...], at: float) -> None:
         self.ops, self.pos, self.deadline = ops, 0, at
+        self.after: list[Callable[[Out], object]] = []
 
 
 def run_macro(macro: MacroRun, held: HeldOutput, out: Out) -> bool:
