@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from .actions import Action, CompiledProfile, KeyAct, MacroAct, SwapAct, TapHoldAct
+from .actions import CompiledProfile, KeyAct, MacroAct, SwapAct, TapHoldAct
 from .combos import ComboWait, Fire, decide_combo
 from .handlers import LIFTS, PRESS, RELEASE, Group, Lifted, Record, lift_press, remember_keys
 from .keymap import BOTTOM, Keymap
@@ -141,19 +141,25 @@ class Engine:
         if value == 1:
             if code in self.down:
                 return
-            self.active.last_input = code
+            active = self.active
+            active.last_input = code
             if code in self.nocombo:
                 self.nocombo.discard(code)
             elif code in self.keymap.combos:
-                viable = self.keymap.combos_for(code, self.active)
+                viable = self.keymap.combos_for(code, active)
                 if viable:
                     self.pending = ComboWait(code, t, viable)
                     return
-            act, via = self.keymap.resolve(code, self.active)
+            act, via = self.keymap.resolve(code, active)
             if type(act) is TapHoldAct:
                 self.pending = TapHold(code, act, t)
                 return
-            self.down[code] = self._press(code, act, via, t, now, out)
+            self.key = code
+            self.via = via
+            if active.modded and via != BOTTOM and type(act) in LIFTS:
+                self.down[code] = lift_press(self, act, t, now, out)
+            else:
+                self.down[code] = PRESS[type(act)](self, act, t, now, out)
         elif value == 0:
             rec = self.down.pop(code, None)
             if rec is not None:
@@ -168,13 +174,6 @@ class Engine:
                 rec = KeyAct(rec.act.key, (), rec.act.key[-1])
             if type(rec) is KeyAct and rec.rep >= 0 and rec.rep in self.count:
                 out.append((rec.rep, 2))
-
-    def _press(self, key: int, act: Action, via: int, t: float, now: float, out: Out) -> Record:
-        """Press a decided action; `key` is the input key when the action is its own (else -1)."""
-        self.key, self.via = key, via
-        if self.active.modded and via != BOTTOM and type(act) in LIFTS:
-            return lift_press(self, act, t, now, out)
-        return PRESS[type(act)](self, act, t, now, out)
 
     # --- input waiting behind an undecided key or a macro ------------------------------
 
@@ -211,10 +210,16 @@ class Engine:
                 return False
             self.pending = None
             act = pending.act.hold if decision is HOLD else pending.act.tap
-            via = BOTTOM  # where the tap-hold was found; the layers cannot have changed since its press
+            self.key = -1
             if self.active.modded or type(act) is SwapAct:
-                via = self.keymap.resolve(pending.code, self.active)[1]
-            self.down[pending.code] = self._press(-1, act, via, pending.t, now, out)
+                # where the tap-hold was found: the layers cannot have changed since its press
+                self.via = self.keymap.resolve(pending.code, self.active)[1]
+                if self.active.modded and self.via != BOTTOM and type(act) in LIFTS:
+                    self.down[pending.code] = lift_press(self, act, pending.t, now, out)
+                    return True
+            else:
+                self.via = BOTTOM
+            self.down[pending.code] = PRESS[type(act)](self, act, pending.t, now, out)
             return True
         if type(pending) is ComboWait:
             verdict = decide_combo(pending, self.waiting, now)
@@ -247,6 +252,7 @@ class Engine:
             else:
                 self.active.last_input = code
         action = fire.combo.action
-        group = Group(self._press(-1, action, BOTTOM, t, now, out))
+        self.key, self.via = -1, BOTTOM
+        group = Group(PRESS[type(action)](self, action, t, now, out))
         for code in members:
             self.down[code] = group

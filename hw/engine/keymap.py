@@ -55,7 +55,9 @@ class Keymap:
             if act is not None:
                 return act, a.layer
         act = maps[layers.bottom].get(code)
-        return (self.plain(code) if act is None else act), BOTTOM
+        if act is None:
+            act = self.passthru.get(code) or self.plain(code)
+        return act, BOTTOM
 
     def combos_for(self, code: int, layers: Layers) -> list[Combo]:
         """The combos with this key (one that has some) that may fire on the top active layer."""
