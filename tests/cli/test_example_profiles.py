@@ -21,10 +21,13 @@ CASES = {
     "home-row-mods": [("d:f t:50 u:f", "d:f u:f"),
                       ("d:f t:300 d:a u:a u:f", "d:leftshift d:a u:a u:leftshift"),
                       ("d:d d:k u:k u:d", "d:leftctrl d:k u:k u:leftctrl")],
+    "ctrl-nav": [("d:capslock d:c u:c u:capslock", "d:leftctrl d:c u:c u:leftctrl"),
+                 ("d:capslock d:j u:j u:capslock", "d:leftctrl u:leftctrl d:down u:down d:leftctrl u:leftctrl"),
+                 ("d:capslock u:capslock", "d:leftctrl u:leftctrl")],
 }
 
 
-def test_there_are_three_examples() -> None:
+def test_every_example_has_cases() -> None:
     assert {p.stem for p in PROFILES} == set(CASES)
 
 
