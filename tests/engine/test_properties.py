@@ -148,7 +148,12 @@ def test_output_does_not_depend_on_when_timers_are_polled(profile: dict[str, Any
 def test_switching_profiles_releases_everything(old: dict[str, Any], new: dict[str, Any],
                                                 raw: list[tuple[int, int, int]], at: int) -> None:
     """Guarantee 4: a switch with keys held leaves nothing down, before or after."""
-    events = physical(raw)
+    checker = switched(old, new, physical(raw), at)
+    assert checker.held == set()
+
+
+def switched(old: dict[str, Any], new: dict[str, Any], events: list[tuple[int, int, float]], at: int) -> Checker:
+    """Run `events` on `old`, switching to `new` before event `at`: nothing is down right after."""
     checker = Checker(Engine(compile_profile(old)))
     for i, (code, value, now) in enumerate(events):
         if i == at:
@@ -158,7 +163,7 @@ def test_switching_profiles_releases_everything(old: dict[str, Any], new: dict[s
             assert checker.engine.next_deadline() is None
         checker.feed(code, value, now)
     checker.timers(float("inf"))
-    assert checker.held == set()
+    return checker
 
 
 @CHECKS

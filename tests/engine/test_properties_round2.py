@@ -13,10 +13,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hw.engine import Engine, code_of, compile_profile, validate_profile
+from hw.engine import Engine, code_of, validate_profile
 from hw.engine.layers import TOGGLED
 
-from .test_properties import CHECKS, KEYS, Checker, chord, key_out, layer, macro_item, physical, raw_events
+from .test_properties import CHECKS, KEYS, chord, key_out, layer, macro_item, physical, raw_events, run, switched
 
 CHECKS2 = settings(CHECKS, max_examples=250)
 CLEAR = "f12"
@@ -75,31 +75,20 @@ SPACE, J = KEYS.index("space"), KEYS.index("j")
 inputs = st.builds(lambda lead, raw: [(0, SPACE, 0), (0, J, 5)][:lead] + raw, st.integers(0, 2), raw_events)
 
 
-def run(profile: dict[str, Any], events: list[tuple[int, int, float]], on_time: bool = True) -> Checker:
-    checker = Checker(Engine(compile_profile(profile)))
-    for code, value, now in events:
-        checker.feed(code, value, now, on_time=on_time)
-    checker.timers(float("inf"))
-    return checker
-
-
 def toggled_mods(engine: Engine) -> set[int]:
     """What guarantee 2's exception allows down once every key is up."""
     return {c for a in engine.active.stack if a.kind == TOGGLED for c in a.mods}
 
 
 @CHECKS2
-@given(profiles)
-def test_generated_profiles_are_valid(profile: dict[str, Any]) -> None:
-    assert validate_profile(profile) == {}
-
-
-@CHECKS2
 @given(profiles, inputs)
 def test_nothing_stuck_and_nothing_twice(profile: dict[str, Any], raw: list[tuple[int, int, int]]) -> None:
-    """Guarantees 1-3 with the toggled-mods exception, which a `clear` ends."""
+    """Guarantees 1-3 with the toggled-mods exception, which a `clear` ends; the order is fixed by
+    the input and its times, not by when timers are polled."""
+    assert validate_profile(profile) == {}
     events = physical(raw)
     checker = run(profile, events)
+    assert checker.log == run(profile, events, on_time=False).log
     assert checker.held <= toggled_mods(checker.engine)
     end = events[-1][2] + 1000 if events else 0.0
     clear = code_of(CLEAR)
@@ -113,26 +102,9 @@ def test_nothing_stuck_and_nothing_twice(profile: dict[str, Any], raw: list[tupl
 
 
 @CHECKS2
-@given(profiles, inputs)
-def test_output_does_not_depend_on_when_timers_are_polled(profile: dict[str, Any],
-                                                          raw: list[tuple[int, int, int]]) -> None:
-    """Guarantee 3: the order is fixed by the input and its times, not by polling."""
-    events = physical(raw)
-    assert run(profile, events).log == run(profile, events, on_time=False).log
-
-
-@CHECKS2
 @given(profiles, profiles, inputs, st.integers(0, 40))
 def test_switching_profiles_releases_everything(old: dict[str, Any], new: dict[str, Any],
                                                 raw: list[tuple[int, int, int]], at: int) -> None:
     """Guarantee 4, toggled modifiers included."""
-    events = physical(raw)
-    checker = Checker(Engine(compile_profile(old)))
-    for i, (code, value, now) in enumerate(events):
-        if i == at:
-            checker.timers(now)
-            checker.check(checker.engine.set_profile(compile_profile(new), now))
-            assert checker.held == set()
-        checker.feed(code, value, now)
-    checker.timers(float("inf"))
+    checker = switched(old, new, physical(raw), at)
     assert checker.held <= toggled_mods(checker.engine)
