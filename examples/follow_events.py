@@ -5,15 +5,17 @@ The cursor is (epoch, seq). A snapshot (GET /api/devices) gives one; GET /api/ev
 gives what happened after it. If the daemon restarted (new epoch) or we fell too far behind
 (410), events were missed: take a new snapshot and go on from its cursor (a resync).
 """
-import os
-import pathlib
 import sys
 import time
 
 import requests
 
-API = os.environ.get("KEYRX_URL", "http://127.0.0.1:9867") + "/api"
-TOKEN = os.environ.get("KEYRX_TOKEN") or (pathlib.Path.home() / ".local/share/keyrx/token").read_text().strip()
+from app.paths import daemon_url, script_token
+
+# the keyrx package's lookup (run with the Python keyrx is installed in, e.g. .venv/bin/python):
+# KEYRX_TOKEN, else /var/lib/keyrx/token (the service's), else $XDG_DATA_HOME/keyrx/token (yours)
+API = daemon_url() + "/api"    # KEYRX_URL, else http://127.0.0.1:9867
+TOKEN = script_token()         # exits naming every place it looked when there is no token
 MAX_EVENTS = int(sys.argv[1]) if len(sys.argv) > 1 else None
 
 s = requests.Session()

@@ -1,11 +1,13 @@
 """List the keyboards KeyRx knows, with their state.  Usage: python list_devices.py"""
-import os
-import pathlib
 
 import requests
 
-API = os.environ.get("KEYRX_URL", "http://127.0.0.1:9867") + "/api"
-TOKEN = os.environ.get("KEYRX_TOKEN") or (pathlib.Path.home() / ".local/share/keyrx/token").read_text().strip()
+from app.paths import daemon_url, script_token
+
+# the keyrx package's lookup (run with the Python keyrx is installed in, e.g. .venv/bin/python):
+# KEYRX_TOKEN, else /var/lib/keyrx/token (the service's), else $XDG_DATA_HOME/keyrx/token (yours)
+API = daemon_url() + "/api"    # KEYRX_URL, else http://127.0.0.1:9867
+TOKEN = script_token()         # exits naming every place it looked when there is no token
 
 s = requests.Session()
 s.headers["Authorization"] = f"Bearer {TOKEN}"

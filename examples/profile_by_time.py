@@ -4,22 +4,32 @@ Usage: python profile_by_time.py [HH:MM]   (default: now)
 Edit SCHEDULE: (start, profile) pairs; the last start before the time wins; None = pass-through.
 """
 import datetime
-import os
-import pathlib
 import sys
 
 import requests
 
+from app.paths import daemon_url, script_token
+
 SCHEDULE = [("00:00", None), ("09:00", "coding"), ("18:00", "gaming"), ("23:00", None)]
 
-API = os.environ.get("KEYRX_URL", "http://127.0.0.1:9867") + "/api"
-TOKEN = os.environ.get("KEYRX_TOKEN") or (pathlib.Path.home() / ".local/share/keyrx/token").read_text().strip()
+# the keyrx package's lookup (run with the Python keyrx is installed in, e.g. .venv/bin/python):
+# KEYRX_TOKEN, else /var/lib/keyrx/token (the service's), else $XDG_DATA_HOME/keyrx/token (yours)
+API = daemon_url() + "/api"    # KEYRX_URL, else http://127.0.0.1:9867
+TOKEN = script_token()         # exits naming every place it looked when there is no token
 
 s = requests.Session()
 s.headers["Authorization"] = f"Bearer {TOKEN}"
 
-now = sys.argv[1] if len(sys.argv) > 1 else datetime.datetime.now().strftime("%H:%M")
-wanted = [profile for start, profile in sorted(SCHEDULE, key=lambda e: e[0]) if start <= now][-1]
+
+def clock(text):
+    """"9:30" or "09:30" as a time of day, so that 9:30 comes before 18:00 (as strings it doesn't)."""
+    hours, minutes = text.split(":")
+    return datetime.time(int(hours), int(minutes))
+
+
+now = clock(sys.argv[1]) if len(sys.argv) > 1 else datetime.datetime.now().time().replace(second=0, microsecond=0)
+wanted = [profile for start, profile in sorted(SCHEDULE, key=lambda e: clock(e[0])) if clock(start) <= now][-1]
+now = now.strftime("%H:%M")
 
 current = s.get(f"{API}/active-profile", timeout=10).json()["name"]
 if current == wanted:

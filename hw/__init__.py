@@ -7,28 +7,42 @@ with a `publish` callable, hands it the whole configuration with `apply` and ask
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from typing import Any
 
+from . import engine
+from .capture import Captured
 from .engine import (
     SETTINGS,
+    CompiledProfile,
     all_names,
     code_of,
-    compile_profile,
     is_key,
     name_of,
     parse_events,
     parse_script,
     simulate,
-    validate_profile,
 )
 from .engine import suggest as suggest_key
-from .errors import DeviceGone, HwError, NotSupported, ProfileError, ScriptError, UnknownDevice
+from .errors import Busy, DeviceGone, HwError, NotGrabbed, NotSupported, ProfileError, ScriptError, UnknownDevice
 from .loop import GRAB_WAIT_MS, Loop
 from .ports import EngineFactory, Provider
 from .types import Config, DeviceConfig, DeviceInfo, HwState, Natives, Publish
 from .unavailable import UnavailableProvider
 from .virtual import VirtualProvider
+from .xkb import HostLayouts, host_layouts
 
 BACKENDS = ("auto", "evdev", "virtual", "none")
+
+
+def validate_profile(profile: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Errors by dotted path; `settings.host_layout` is looked up in the system's xkb layouts."""
+    return engine.validate_profile(profile, host_layouts().resolver())
+
+
+def compile_profile(profile: Mapping[str, Any]) -> CompiledProfile:
+    """The engine's form of a profile, text typed for its host layout; ProfileError if invalid."""
+    return engine.compile_profile(profile, host_layouts().resolver())
 
 
 def evdev_problem() -> str | None:
@@ -76,8 +90,9 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
                 grab_wait_ms=grab_wait_ms, realtime=provider.name == "evdev")
 
 
-__all__ = ["BACKENDS", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo", "EngineFactory",
-           "HwError", "HwState", "Loop", "Natives", "NotSupported", "ProfileError", "Provider",
+__all__ = ["BACKENDS", "Busy", "Captured", "CompiledProfile", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo",
+           "EngineFactory", "HostLayouts", "HwError", "HwState", "Loop", "Natives", "NotGrabbed", "NotSupported",
+           "ProfileError", "Provider", "host_layouts",
            "Publish", "SETTINGS", "ScriptError", "UnknownDevice", "all_names", "code_of",
            "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
            "parse_events", "parse_script", "simulate", "suggest_key", "validate_profile"]

@@ -5,6 +5,7 @@ import queue
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .capture import CaptureDone
 from .native import Wake
 from .types import Config, Natives
 
@@ -31,6 +32,15 @@ class Inject:
 
 
 @dataclass(frozen=True)
+class CaptureKey:
+    """Pick the next new press on a grabbed keyboard (`device_id`, or any when None)."""
+
+    device_id: str | None
+    timeout_ms: float
+    done: CaptureDone
+
+
+@dataclass(frozen=True)
 class KeyEvents:
     """Whether someone wants a `key` event per input key."""
 
@@ -42,7 +52,7 @@ class Stop:
     """Release everything and end the thread."""
 
 
-Command = Apply | Inject | KeyEvents | Stop
+Command = Apply | CaptureKey | Inject | KeyEvents | Stop
 
 
 class Inbox:
@@ -69,4 +79,4 @@ class Inbox:
                 return taken
 
 
-__all__ = ["Apply", "Command", "Done", "Inbox", "Inject", "KeyEvents", "Steps", "Stop"]
+__all__ = ["Apply", "CaptureKey", "Command", "Done", "Inbox", "Inject", "KeyEvents", "Steps", "Stop"]

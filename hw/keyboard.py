@@ -13,10 +13,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .ecodes import EV_KEY, EV_LED, EV_SYN, PANIC_KEYS, REPEAT, SYN_DROPPED, SYN_REPORT
+from .engine.pointer import AXES
 from .errors import HwError
 from .native import now_ms
 from .outbox import DeviceChange, Happening, KeyStroke, LayerChange
 from .output import Output
+from .pointer import PointerDevice, PointerShare
 from .ports import Out, Remapper, Sink, Source
 from .types import DeviceInfo
 
@@ -33,7 +35,7 @@ class Keyboard:
 
     def __init__(self, info: DeviceInfo, source: Source, engine: Remapper,
                  profile: CompiledProfile | None, *, outbox: list[Happening], make_sink: MakeSink,
-                 grab_wait_ms: float, key_events: bool = False) -> None:
+                 grab_wait_ms: float, key_events: bool = False, pointer: PointerDevice | None = None) -> None:
         self.info = info
         self.source = source
         self.engine = engine
@@ -47,10 +49,14 @@ class Keyboard:
         self.pending: list[tuple[float, int, int]] = []  # injected input: (due ms, code, value)
         self.key_events = key_events  # report every key (someone listens, or the virtual backend)
         self.panicked = False  # the panic combo was pressed: the loop releases every keyboard
+        self.capturing = False  # the next new press is picked for a capture (hw/capture.py), not remapped
+        self.captured: int | None = None  # the key picked, until the loop answers the capture
+        self._swallowed: set[int] = set()  # picked keys: their repeats and release are consumed too
         self.dirty = True  # what the loop should select on changed
         self._outbox = outbox
         self._make_sink = make_sink
         self._grab_wait_ms = grab_wait_ms
+        self._pointer = pointer  # the loop's pointer device: buttons and motion go there
 
     # -- what the loop selects on and when it must come back -------------------------
     def input_fd(self) -> int | None:
@@ -85,7 +91,8 @@ class Keyboard:
         self.grab_at = None
         try:
             if self.out is None:
-                self.out = Output(self._make_sink(self.info, self.source))
+                self.out = Output(self._make_sink(self.info, self.source),
+                                  PointerShare(self._pointer) if self._pointer is not None else None)
             self.source.grab()
         except HwError as exc:
             log.warning("cannot grab %s: %s", self.info.id, exc)
@@ -104,6 +111,8 @@ class Keyboard:
             self.dropping = False
             self.pending.clear()
             self.down.clear()
+            self._swallowed.clear()
+            self.capturing = False
             try:
                 if self.out is not None:
                     self.out.release_held()
@@ -195,7 +204,11 @@ class Keyboard:
             self._key(code, value, now)
         deadline = self.engine.next_deadline()
         if deadline is not None and deadline <= now:
-            self._emit(self.engine.advance(now))
+            out = self.engine.advance(now)
+            self._emit(out)
+            shown = [o for o in out if o[0] not in AXES] if self.key_events else None
+            if shown:  # a held move or wheel key's timed steps (100 a second) are not events
+                self._outbox.append(KeyStroke(self.info.id, None, 0, shown))
         if self.out is not None:
             self.out.syn()
         self._layers_changed()  # a timeout may have settled a layer key
@@ -222,8 +235,16 @@ class Keyboard:
                 self.panicked = True
                 self.ungrab("panic")
                 return
+            if self.capturing:  # a new press, picked for a capture: the engine never sees it
+                self.capturing, self.captured = False, code
+                self._swallowed.add(code)
+                return
         elif value == 0:
             self.down.discard(code)
+        if code in self._swallowed:  # the picked key's repeats and release
+            if value == 0:
+                self._swallowed.discard(code)
+            return
         out = self.engine.feed(code, value, now)
         self._emit(out)
         if self.key_events and value != REPEAT:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .ecodes import action_name
+from .engine.pointer import AXES
 from .ports import Out
 from .types import DeviceInfo, HwState, Publish, State
 
@@ -27,10 +28,11 @@ class DeviceChange:
 
 @dataclass(frozen=True, slots=True)
 class KeyStroke:
-    """An input key event and what the engine made of it."""
+    """An input key event and what the engine made of it; `code` None: output made by a timer
+    (a tap-hold decided by its timeout, a macro's delayed steps, a one-shot that expired)."""
 
     device: str
-    code: int
+    code: int | None
     value: int
     out: Out
 
@@ -103,8 +105,9 @@ class Outbox:
         name = self._key_name
         return {
             "device": key.device,
-            "input": {"key": name(key.code), "action": action_name(key.value)},
-            "output": [{"key": name(c), "action": action_name(v)} for c, v in key.out],
+            "input": None if key.code is None else {"key": name(key.code), "action": action_name(key.value)},
+            "output": [{"rel": AXES[c], "value": v} if c in AXES else {"key": name(c), "action": action_name(v)}
+                       for c, v in key.out],
         }
 
 

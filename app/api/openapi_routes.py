@@ -8,6 +8,7 @@ from marshmallow import Schema, fields
 from .openapi import describe
 from .schemas import (
     ActiveProfileSchema,
+    CaptureSchema,
     DevicePatchSchema,
     InjectSchema,
     ProfileCreateSchema,
@@ -95,6 +96,12 @@ ProfileListSchema = Schema.from_dict({
 HealthSchema = Schema.from_dict({"status": STR(required=True)}, name="HealthSchema")
 ActiveNameSchema = Schema.from_dict({"name": STR(allow_none=True, required=True)}, name="ActiveNameSchema")
 ActivatedSchema = Schema.from_dict({"active": STR(required=True)}, name="ActivatedSchema")
+CapturedSchema = Schema.from_dict({
+    "device": STR(allow_none=True, required=True, metadata={"description": "the keyboard it came from; "
+                                                            "null when nothing was pressed in time"}),
+    "key": STR(allow_none=True, required=True, metadata={"example": "capslock"}),
+    "code": fields.Integer(metadata={"example": 58, "description": "the Linux key code (absent on timeout)"})},
+    name="CapturedSchema")
 AcceptedSchema = Schema.from_dict({"accepted": fields.Integer(required=True)}, name="AcceptedSchema")
 
 
@@ -119,8 +126,12 @@ class StatusSchema(Schema):
                                                   "oldest_seq, ring, slow_disconnects"})
 
 
-OutputStepSchema = Schema.from_dict({"key": STR(required=True), "action": STR(required=True),
-                                     "at_ms": fields.Float(required=True)}, name="OutputStepSchema")
+OutputStepSchema = Schema.from_dict({
+    "key": STR(metadata={"description": "a key or button output: its name (with action)"}),
+    "action": STR(metadata={"description": "press, release or repeat"}),
+    "rel": STR(metadata={"description": "pointer motion instead of a key: x, y, wheel or hwheel (with value)"}),
+    "value": fields.Integer(metadata={"description": "motion in px, or wheel notches (up and right positive)"}),
+    "at_ms": fields.Float(required=True)}, name="OutputStepSchema")
 SimulateResultSchema = Schema.from_dict(
     {"output": fields.List(fields.Nested(OutputStepSchema), required=True)}, name="SimulateResultSchema")
 
@@ -155,6 +166,11 @@ describe("GET", "/api/meta", "The shared vocabulary: topics, event names, read-o
                          "default_topics": ["device", "profile", "layer", "hw"],
                          "read_only": {"profile": ["active", "revision", "created_at", "updated_at"]},
                          "settings": {"tap_hold_ms": 200, "combo_ms": 50, "oneshot_ms": 1000}}})
+describe("GET", "/api/host-layouts", "The desktop layouts settings.host_layout may name, with their variants "
+         "(from the system's xkb data, else KeyRx's own tables: source)", tag=PROF,
+         response={"type": "object", "required": ["source", "layouts"], "example": {
+             "source": "xkbcommon", "layouts": [{"name": "de", "description": "German", "variants": [
+                 {"name": "nodeadkeys", "description": "German (no dead keys)"}]}]}})
 describe("GET", "/api/active-profile", "The active profile's name (null: pass-through)", tag=PROF,
          response=ActiveNameSchema)
 describe("PUT", "/api/active-profile", "Activate a profile, or pass-through with null", tag=PROF,
@@ -170,6 +186,13 @@ describe("DELETE", "/api/devices/{device_id}", "Forget a disconnected device", t
          errors=(404, 409, 412))
 describe("POST", "/api/devices/{device_id}/inject", "Type into a virtual keyboard", tag=DEV,
          body=InjectSchema, response=AcceptedSchema, status=202, errors=(404, 409))
+describe("POST", "/api/capture", "Pick a physical key: the next new press on a grabbed keyboard", tag=DEV,
+         body=CaptureSchema, response=CapturedSchema, errors=(404, 409, 503),
+         description="The press and its release are consumed: nothing is typed and no `key` event is "
+                     "published. `device` null listens to every grabbed keyboard. On timeout: "
+                     "`{\"device\": null, \"key\": null}`. 409: a capture is already pending, or no "
+                     "keyboard is grabbed (also when the capture is cancelled by a panic, a disable or an "
+                     "unplug); `detail` says which.")
 
 describe("GET", "/api/profiles", "Every profile without layers and combos, sorted by name", tag=PROF,
          response=ProfileListSchema)

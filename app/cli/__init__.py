@@ -1,6 +1,7 @@
-"""`keyrx`: run the daemon, and drive it through its HTTP API (a `requests` client).
+"""`keyrx`: run the daemon, and drive it through its HTTP API (a `requests` client); install it
+as a service (`keyrx service`) and diagnose a machine (`keyrx doctor`).
 
-Client commands import neither gevent nor the daemon's machinery; only `run` starts gunicorn.
+Client commands import neither gevent nor the daemon's machinery; only `serve` starts gunicorn.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 import click
 
-from .base import Options, emit, json_option, pass_options
+from .base import Options, emit, json_option, pass_options, serve_argv
 from .client import CliError, default_url, find_token
 
 
@@ -32,13 +33,20 @@ def main(ctx: click.Context, url: str, token: str | None, data_dir: str | None, 
     ctx.obj = Options(url=url.rstrip("/"), token=token, data_dir=data_dir, timeout=timeout, json=as_json)
 
 
-@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+_PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True}
+
+
+@main.command(context_settings=_PASS_THROUGH)
 @click.argument("gunicorn_args", nargs=-1, type=click.UNPROCESSED)
-def run(gunicorn_args: tuple[str, ...]) -> None:
-    """Run the daemon as deployed: gunicorn with the packaged settings (extra args go to gunicorn)."""
-    argv = [sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_conf", *gunicorn_args, "app.wsgi:app"]
+def serve(gunicorn_args: tuple[str, ...]) -> None:
+    """Run the daemon: gunicorn with the packaged settings, from any directory (extra args go to gunicorn)."""
     sys.stdout.flush()
-    os.execv(sys.executable, argv)
+    os.execv(sys.executable, serve_argv(sys.executable, *gunicorn_args))
+
+
+# the earlier name, still used in older notes and scripts
+main.add_command(click.Command("run", callback=serve.callback, params=serve.params, hidden=True,
+                               context_settings=_PASS_THROUGH, help="Same as `keyrx serve`."))
 
 
 @main.command()
@@ -80,12 +88,14 @@ def status(opts: Options) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--host-layout", metavar="LAYOUT[:VARIANT]",
+              help="check text for this desktop layout (e.g. de, us:dvorak) instead of settings.host_layout")
 @json_option
 @pass_options
-def check(opts: Options, files: tuple[Path, ...]) -> None:
+def check(opts: Options, files: tuple[Path, ...], host_layout: str | None) -> None:
     """Validate profile files offline; errors name the file and the field path."""
     from .profiles_file import check_file
-    results = {str(f): check_file(f) for f in files}
+    results = {str(f): check_file(f, host_layout) for f in files}
     bad = {f: errs for f, errs in results.items() if errs}
     if opts.json:
         click.echo(json.dumps({"valid": not bad, "files": {f: {"valid": not e, "errors": e}
@@ -102,8 +112,8 @@ def check(opts: Options, files: tuple[Path, ...]) -> None:
 
 
 def _register() -> None:
-    from . import commands, events
-    for command in (*commands.COMMANDS, events.events):
+    from . import capture, commands, diagnose, events, service
+    for command in (*commands.COMMANDS, events.events, capture.capture, diagnose.doctor_command, service.service):
         main.add_command(command)
 
 

@@ -13,6 +13,12 @@ from .client import Client, CliError, find_token
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def serve_argv(python: str, *gunicorn_args: str) -> list[str]:
+    """The daemon as deployed: gunicorn with the packaged settings and WSGI entry, under `python`
+    (what `keyrx serve` execs and what the systemd unit runs)."""
+    return [python, "-m", "gunicorn", "-c", "python:app.gunicorn_conf", *gunicorn_args, "app.wsgi:app"]
+
+
 @dataclass
 class Options:
     """The global options."""

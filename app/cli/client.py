@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import IO, Any
 
 import click
 import requests
 
-from ..paths import default_data_dir, local_url
-
-SYSTEM_DATA_DIR = Path("/var/lib/keyrx")
+from .. import paths
+from ..paths import daemon_url
 
 # exit codes: 1 the API refused, 2 usage (click), 3 daemon unreachable, 4 token rejected
 EXIT_API, EXIT_DOWN, EXIT_AUTH = 1, 3, 4
@@ -43,45 +40,17 @@ class CliError(click.ClickException):
 
 def default_url() -> str:
     """KEYRX_URL, else http://KEYRX_HOST:KEYRX_PORT (the daemon's own defaults)."""
-    if os.environ.get("KEYRX_URL"):
-        return os.environ["KEYRX_URL"].rstrip("/")
-    return local_url()
-
-
-def data_dirs(explicit: str | None) -> list[Path]:
-    """Where the token file may be: the given dir, else the user's then the system one."""
-    if explicit:
-        return [Path(explicit)]
-    if os.environ.get("KEYRX_DATA_DIR"):
-        return [Path(os.environ["KEYRX_DATA_DIR"])]
-    dirs = [default_data_dir()]
-    return dirs + [SYSTEM_DATA_DIR] if SYSTEM_DATA_DIR not in dirs else dirs
+    return daemon_url()
 
 
 def find_token(explicit: str | None, data_dir: str | None) -> tuple[str, str]:
-    """(token, where it came from); CliError saying what to do when there is none."""
-    if explicit:
-        return explicit, "--token"
-    if os.environ.get("KEYRX_TOKEN"):
-        return os.environ["KEYRX_TOKEN"], "KEYRX_TOKEN"
-    denied = []
-    for directory in data_dirs(data_dir):
-        path = directory / "token"
-        try:
-            token = path.read_text().strip()
-        except FileNotFoundError:
-            continue
-        except PermissionError:
-            denied.append(str(path))
-            continue
-        if token:
-            return token, str(path)
-    if denied:
-        raise CliError(f"cannot read the token in {denied[0]} (permission denied): run `sudo keyrx token` "
-                       "and export KEYRX_TOKEN=<token>", code=EXIT_AUTH)
-    looked = ", ".join(str(d / "token") for d in data_dirs(data_dir))
-    raise CliError(f"no token found (looked in {looked}): start the daemon once (`keyrx run`) to create "
-                   "it, or set KEYRX_TOKEN", code=EXIT_AUTH)
+    """(token, where it came from), found as `app.paths.find_token` says; CliError naming every
+    place tried when there is none."""
+    try:
+        found = paths.find_token(explicit, data_dir)
+    except paths.TokenNotFound as exc:
+        raise CliError(str(exc), code=EXIT_AUTH) from None
+    return found.value, found.source
 
 
 class Client:
@@ -105,11 +74,16 @@ class Client:
             raise self.down("is not running (connection refused)") from None
         except requests.Timeout:
             raise self.down(f"did not answer within {self.timeout:g} s") from None
+        except requests.RequestException as exc:  # e.g. a daemon stopping half-way through an answer
+            raise self.down(f"broke off its answer ({type(exc).__name__})") from None
         if resp.status_code >= 400:
             raise self.refused(resp)
         if resp.status_code == 204 or not resp.content:
             return None
-        return resp.json()
+        try:
+            return resp.json()
+        except ValueError:
+            raise self.down(f"sent an unreadable answer ({resp.status_code}, not JSON)") from None
 
     def get(self, path: str, **kwargs: Any) -> Any:
         return self.request("GET", path, **kwargs)
@@ -128,7 +102,7 @@ class Client:
 
     def down(self, what: str) -> CliError:
         """The daemon can't be reached."""
-        return CliError(f"KeyRx at {self.url} {what}. Start it with `keyrx run` or "
+        return CliError(f"KeyRx at {self.url} {what}. Start it with `keyrx serve` or "
                         "`systemctl start keyrx`, or point --url/KEYRX_URL at it.",
                         code=EXIT_DOWN, as_json=self.as_json,
                         problem={"title": "Daemon unreachable", "detail": f"KeyRx at {self.url} {what}"})

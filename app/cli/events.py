@@ -58,22 +58,27 @@ class Follower:
         """Envelopes in seq order, with a resync notice wherever events were missed."""
         backoff = self.interval
         down = False
+        lost: str | None = None  # a resync whose head is still to be asked for
         while True:
+            notice: dict[str, Any] | None = None
             try:
-                if follow and self.since is None:
-                    self.epoch, self.since = self._head()  # follow from now on
-                page = self._page()
+                if lost is not None:
+                    notice = self._resync(lost, *self._head())
+                    lost = None
+                else:
+                    if follow and self.since is None:
+                        self.epoch, self.since = self._head()  # follow from now on
+                    page = self._page()
             except CliError as exc:
                 if exc.exit_code == EXIT_AUTH or not follow:
                     raise
-                status = exc.problem.get("status")
-                if status == 410:
-                    p = exc.problem
+                p = exc.problem
+                if p.get("status") == 410:
                     if "epoch" in p and "head_seq" in p:
                         yield self._resync(str(p.get("reason") or "cursor_too_old"), str(p["epoch"]),
                                            int(p["head_seq"]))
                     else:
-                        yield self._resync("cursor_too_old", *self._head())
+                        lost = "cursor_too_old"  # the head comes on the next turn, under this same guard
                     continue
                 if not down:
                     self.on_wait(f"{exc.message.split('. ')[0]}; waiting for it (Ctrl-C stops)")
@@ -85,6 +90,9 @@ class Follower:
             if down:
                 self.on_wait("connected again; resuming")
                 down, backoff = False, self.interval
+            if notice is not None:
+                yield notice
+                continue
             if self.epoch is not None and page["epoch"] != self.epoch:
                 yield self._resync("epoch_changed", page["epoch"], int(page["head_seq"]))
                 continue
@@ -105,12 +113,18 @@ def _line(item: dict[str, Any]) -> str:
                 f"Continuing from #{item['head_seq']} (epoch {item['epoch']})")
     data = item.get("data", {})
     what = data.get("device") or data.get("profile") or {}
-    subject = what.get("id") or what.get("name") or data.get("name") or data.get("id") or ""
+    if isinstance(what, str):  # layer.changed and key name the device by its id
+        subject = what
+    else:
+        subject = what.get("id") or what.get("name") or data.get("name") or data.get("id") or ""
     extra = ""
     if "changed" in data:
         extra = " " + ",".join(data["changed"])
+    elif item["event"] == "layer.changed":
+        extra = " " + "+".join(data.get("layers", []))
     elif item["event"] == "key":
-        extra = f" {data['input']['action']} {data['input']['key']} -> " + \
+        source = data["input"]
+        extra = (f" {source['action']} {source['key']} -> " if source else " timer -> ") + \
                 " ".join(f"{o['action']}:{o['key']}" for o in data.get("output", []))
     elif item["event"] == "hw.state":
         extra = f" {data.get('backend')} {data.get('state')} {data.get('detail') or ''}".rstrip()

@@ -264,7 +264,24 @@ def blocking_offload() -> tuple[Callable[..., Any] | None, Any]:
         return None, None
     import gevent
     from gevent import monkey
-    return gevent.get_hub().threadpool.apply, monkey.get_original("_thread", "allocate_lock")()
+    pool = gevent.get_hub().threadpool
+
+    def offload(fn: Callable[..., Any], args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None) -> Any:
+        # An exception raised in a pool thread is printed with its traceback by gevent before it
+        # reaches the caller; a refused write (404, 409, 412) is no incident, so it comes back as a
+        # value and is raised here, in the caller's greenlet.
+        def guarded() -> tuple[bool, Any]:
+            try:
+                return True, fn(*args, **(kwargs or {}))
+            except Exception as exc:  # noqa: BLE001  (re-raised below, in the caller)
+                return False, exc
+
+        ok, value = pool.apply(guarded)
+        if ok:
+            return value
+        raise value
+
+    return offload, monkey.get_original("_thread", "allocate_lock")()
 
 
 def gevent_timeout(seconds: float, fn: Callable[..., Any], *args: Any) -> bool:

@@ -99,7 +99,37 @@ class MacroAct:
     ops: Ops
 
 
-Plain = KeyAct | NullAct | LayerAct | ToggleAct | SwitchAct | SwapAct | ClearAct | OneShotAct | MacroAct | RepeatAct
+@dataclass(frozen=True, slots=True)
+class WheelAct:
+    """A wheel key: `amount` notches on motion code `code` at press, then every `repeat` ms (0: once)."""
+
+    code: int
+    amount: int
+    repeat: float
+
+
+@dataclass(frozen=True, slots=True)
+class MoveAct:
+    """A pointer key: `sign` px along motion code `code` at a speed ramping `start` -> `speed` px/s."""
+
+    code: int
+    sign: int
+    speed: float
+    start: float
+    accel: float
+
+
+@dataclass(frozen=True, slots=True)
+class MoveScaleAct:
+    """Scales every pointer speed while held."""
+
+    scale: float
+
+
+Plain = (
+    KeyAct | NullAct | LayerAct | ToggleAct | SwitchAct | SwapAct | ClearAct | OneShotAct | MacroAct | RepeatAct
+    | WheelAct | MoveAct | MoveScaleAct
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +172,7 @@ class CompiledProfile:
     modifier_guard: int = -1  # the guard key's code; -1: no guard
     composites: tuple[tuple[int, frozenset[int]], ...] = ()  # (layer, its layers), in lookup order
     repeats: bool = False  # whether some key is repeat_last (presses then record what they type)
+    pointer: bool = False  # outputs mouse buttons or motion: the loop makes the pointer device
 
 
 def key_act(codes: tuple[int, ...], repeat: bool = True) -> KeyAct:

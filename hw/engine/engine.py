@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections import deque
 
-from .actions import CompiledProfile, KeyAct, MacroAct, SwapAct, TapHoldAct
+from .actions import CompiledProfile, KeyAct, MacroAct, Plain, SwapAct, TapHoldAct
 from .combos import ComboWait, Fire, decide_combo
 from .handlers import LIFTS, PRESS, RELEASE, Group, Lifted, Record, lift_press, remember_keys
 from .keymap import BOTTOM, Keymap
 from .layers import Layers
 from .macros import MacroRun, run_macro
 from .oneshots import OneShots, Shot
+from .pointer import Motion
 from .state import INF, HeldOutput, Out
 from .taphold import HOLD, TapHold, Waiting, decide_tap_hold
 
@@ -43,6 +44,7 @@ class Engine:
         self.waiting: Waiting = deque()    # input held behind `pending`, in order
         self.pending: Pending | None = None
         self.nocombo: set[int] = set()     # keys that fell back from a combo, replaying
+        self.motion = Motion()             # wheel and move keys held, on their own timers
         # The same objects as the parts' own, bound here for the hot path.
         self.count, self.stack, self.shots = self.output.count, self.active.stack, self.oneshots.live
 
@@ -106,8 +108,11 @@ class Engine:
     def next_deadline(self) -> float | None:
         """When advance() must next be called, on the caller's clock; None when no timer."""
         if self.pending is not None:
-            return self.pending.deadline
-        return self.oneshots.deadline() if self.shots else None
+            first: float | None = self.pending.deadline
+        else:
+            first = self.oneshots.deadline() if self.shots else None
+        due = self.motion.due
+        return due if due is not None and (first is None or due < first) else first
 
     def set_profile(self, profile: CompiledProfile | None, now_ms: float) -> Out:
         """Release what the old mapping pressed, forget pending input, then use `profile`."""
@@ -124,6 +129,7 @@ class Engine:
         self.shots.clear()
         self.active.reset()
         self.nocombo.clear()
+        self.motion.clear()
         return out
 
     def layers(self) -> list[str]:
@@ -179,7 +185,9 @@ class Engine:
 
     def _advance(self, now: float, out: Out) -> None:
         while (deadline := self.next_deadline()) is not None and deadline <= now:
-            if self.pending is not None:
+            if deadline == self.motion.due:
+                self.motion.tick(deadline, out)
+            elif self.pending is not None:
                 self._run(deadline, out)
             else:
                 self.oneshots.expire(deadline, out)
@@ -209,17 +217,7 @@ class Engine:
             if decision is None:
                 return False
             self.pending = None
-            act = pending.act.hold if decision is HOLD else pending.act.tap
-            self.key = -1
-            if self.active.modded or type(act) is SwapAct:
-                # where the tap-hold was found: the layers cannot have changed since its press
-                self.via = self.keymap.resolve(pending.code, self.active)[1]
-                if self.active.modded and self.via != BOTTOM and type(act) in LIFTS:
-                    self.down[pending.code] = lift_press(self, act, pending.t, now, out)
-                    return True
-            else:
-                self.via = BOTTOM
-            self.down[pending.code] = PRESS[type(act)](self, act, pending.t, now, out)
+            self.press_choice(pending, pending.act.hold if decision is HOLD else pending.act.tap, now, out)
             return True
         if type(pending) is ComboWait:
             verdict = decide_combo(pending, self.waiting, now)
@@ -240,6 +238,19 @@ class Engine:
                     then(out)
                 return True
         return False
+
+    def press_choice(self, pending: TapHold, act: Plain, now: float, out: Out) -> None:
+        """Press the tap or hold a tap-hold was decided as, at its key's press time."""
+        self.key = -1
+        if self.active.modded or type(act) is SwapAct:
+            # where the tap-hold was found: the layers cannot have changed since its press
+            self.via = self.keymap.resolve(pending.code, self.active)[1]
+            if self.active.modded and self.via != BOTTOM and type(act) in LIFTS:
+                self.down[pending.code] = lift_press(self, act, pending.t, now, out)
+                return
+        else:
+            self.via = BOTTOM
+        self.down[pending.code] = PRESS[type(act)](self, act, pending.t, now, out)
 
     def _fire(self, p: ComboWait, fire: Fire, now: float, out: Out) -> None:
         """The combo happened at waiting event `fire.last`; earlier others replay before it."""

@@ -18,6 +18,8 @@ from .actions import (
     KeyAct,
     LayerAct,
     MacroAct,
+    MoveAct,
+    MoveScaleAct,
     NullAct,
     OneShotAct,
     Ops,
@@ -25,6 +27,7 @@ from .actions import (
     SwapAct,
     SwitchAct,
     ToggleAct,
+    WheelAct,
     key_act,
 )
 from .keymap import BOTTOM
@@ -32,6 +35,7 @@ from .keys import MODIFIERS
 from .layers import HELD, Activation, Lift
 from .macros import MacroRun, run_macro
 from .oneshots import Shot
+from .pointer import press_move, press_scale, press_wheel, release_move, release_scale, release_wheel
 from .state import Out
 
 if TYPE_CHECKING:
@@ -56,7 +60,10 @@ class Lifted:
         self.rec, self.taken = rec, taken
 
 
-Record = KeyAct | NullAct | ToggleAct | SwitchAct | SwapAct | ClearAct | MacroAct | Activation | Shot | Group | Lifted
+Record = (
+    KeyAct | NullAct | ToggleAct | SwitchAct | SwapAct | ClearAct | MacroAct | Activation | Shot | Group | Lifted
+    | WheelAct | MoveAct | MoveScaleAct
+)
 """What a key's press did, kept until its release undoes it."""
 
 
@@ -252,6 +259,7 @@ PRESS: dict[type, Press] = {
     KeyAct: press_key, MacroAct: press_macro, NullAct: press_null, LayerAct: press_layer,
     ToggleAct: press_toggle, SwitchAct: press_switch, OneShotAct: press_oneshot, SwapAct: press_swap,
     ClearAct: press_clear, RepeatAct: press_repeat,
+    WheelAct: press_wheel, MoveAct: press_move, MoveScaleAct: press_scale,
 }
 """What pressing each kind of action does, by its type: (engine, action, input time, now, out)."""
 
@@ -259,6 +267,7 @@ RELEASE: dict[type, Release] = {
     KeyAct: release_key, Activation: release_activation, Group: release_group, Shot: release_shot,
     Lifted: release_lifted, MacroAct: release_nothing, NullAct: release_nothing, ToggleAct: release_nothing,
     SwitchAct: release_nothing, SwapAct: release_nothing, ClearAct: release_nothing,
+    WheelAct: release_wheel, MoveAct: release_move, MoveScaleAct: release_scale,
 }
 """What releasing a key does, by the type of the record its press left: (engine, record, time, out)."""
 

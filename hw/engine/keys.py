@@ -65,11 +65,30 @@ def name_of(code: int) -> str:
     return CANONICAL.get(code) or f"key_{code}"
 
 
+# Spellings people bring from other tools (keyd, kanata, QMK) and from key caps: suggested, not
+# accepted, so a profile has one name per key.
+_SPELLINGS: dict[str, str] = {
+    "escape": "esc", "caps": "capslock", "capslk": "capslock", "control": "leftctrl", "ctl": "leftctrl",
+    "lctrl": "leftctrl", "lctl": "leftctrl", "rctrl": "rightctrl", "rctl": "rightctrl",
+    "lshift": "leftshift", "lsft": "leftshift", "rshift": "rightshift", "rsft": "rightshift",
+    "lalt": "leftalt", "ralt": "rightalt", "altgr": "rightalt",
+    "win": "leftmeta", "super": "leftmeta", "cmd": "leftmeta", "command": "leftmeta", "gui": "leftmeta",
+    "lmeta": "leftmeta", "lmet": "leftmeta", "rmeta": "rightmeta", "rmet": "rightmeta",
+    "return": "enter", "ret": "enter", "del": "delete", "bksp": "backspace", "bspc": "backspace",
+    "ins": "insert", "pgdn": "pagedown", "pgup": "pageup", "prtsc": "sysrq", "printscreen": "sysrq",
+    "spc": "space", "grv": "grave", "backtick": "grave", "tilde": "grave", "min": "minus", "eql": "equal",
+    "lbrc": "leftbrace", "rbrc": "rightbrace", "bksl": "backslash", "scln": "semicolon", "apos": "apostrophe",
+    "quote": "apostrophe", "comm": "comma", "period": "dot", "slsh": "slash",
+}
+
+
 def suggest(name: str) -> str | None:
     """The closest known key name, or None when nothing is close."""
     low = _normal(name).lower()
     if low in _LOOKUP:
         return low
+    if low in _SPELLINGS:
+        return _SPELLINGS[low]
     close = difflib.get_close_matches(low, _LOOKUP.keys(), n=1, cutoff=0.75)
     return close[0] if close else None
 

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from click.testing import CliRunner
 
+from app.cli import main
 from app.paths import EXAMPLES
 from tests.cli.conftest import KEYRX, Cli
 from tests.e2e.conftest import Daemon, free_port
@@ -88,7 +90,7 @@ def test_wrong_token_and_no_daemon_say_what_to_do(daemon: Daemon) -> None:
     assert "rejected the token from KEYRX_TOKEN" in r.stderr and "keyrx token" in r.stderr
     nobody = Cli(f"http://127.0.0.1:{free_port()}")
     r = nobody("devices", "list", code=3)
-    assert "is not running" in r.stderr and "keyrx run" in r.stderr
+    assert "is not running" in r.stderr and "keyrx serve" in r.stderr
     assert json.loads(nobody("--json", "status", code=3).stderr)["error"]["title"] == "Daemon unreachable"
 
 
@@ -117,12 +119,12 @@ def test_console_script_is_a_fast_client(cli: Cli) -> None:
     assert out.stdout.split() == ["[]", "1"], out
 
 
-def test_run_is_the_deployment_form(tmp_path: Path) -> None:
+def test_serve_is_the_deployment_form(tmp_path: Path) -> None:
     port = free_port()
     env = {"KEYRX_PORT": str(port), "KEYRX_DATA_DIR": str(tmp_path), "KEYRX_HW_BACKEND": "virtual",
            "KEYRX_LOG_LEVEL": "warning"}
     log = (tmp_path / "run.log").open("w")
-    proc = subprocess.Popen([KEYRX, "run"], env={**os.environ, **env}, cwd=tmp_path,  # not the checkout
+    proc = subprocess.Popen([KEYRX, "serve"], env={**os.environ, **env}, cwd=tmp_path,  # not the checkout
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 30
@@ -138,6 +140,13 @@ def test_run_is_the_deployment_form(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=20) == 0
         log.close()
+
+
+def test_run_is_a_hidden_alias_of_serve() -> None:
+    r = CliRunner().invoke(main, ["run", "--help"])
+    assert r.exit_code == 0 and "keyrx serve" in r.output
+    listed = CliRunner().invoke(main, ["--help"]).output.split("Commands:")[1].split()
+    assert "serve" in listed and "run" not in listed
 
 
 def _healthy(port: int) -> bool:

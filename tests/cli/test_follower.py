@@ -99,3 +99,49 @@ def test_a_410_names_the_reason_and_the_head() -> None:
     out = list(Follower(client, since=7, epoch="e1", wait=stops_after(1)).stream())  # type: ignore[arg-type]
     assert out[0] == {"type": "resync_required", "epoch": "e9", "head_seq": 4, "reason": "epoch_changed"}
     assert out[1]["seq"] == 5 and client.asked == [7, 4]
+
+
+class FlakyHead(FakeClient):
+    """GET /api/status answers from its own script too: errors while the daemon restarts."""
+
+    def __init__(self, heads: list[Any], pages: list[Any]) -> None:
+        super().__init__({}, pages)
+        self.heads = heads
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        if path == "/api/status":
+            answer = self.heads.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+        return super().get(path, params)
+
+
+def test_a_410_without_a_head_waits_when_the_head_is_refused_too() -> None:
+    # a 410 that names no head asks GET /api/status for it; a daemon going down (or answering 503
+    # while it restarts) refuses that too: the follower waits, as for any outage, instead of dying
+    gone = CliError("too old", problem={"status": 410})
+    heads = [CliError("Service Unavailable (503)", problem={"status": 503}),
+             CliError("KeyRx at x is not running", code=EXIT_DOWN), {"epoch": "e2", "seq": 40}]
+    client = FlakyHead(heads, [gone, page([env(41, epoch="e2")], epoch="e2")])
+    notes: list[str] = []
+    out = list(Follower(client, since=3, epoch="e1", wait=stops_after(3),  # type: ignore[arg-type]
+                        on_wait=notes.append).stream())
+    assert out[0] == {"type": "resync_required", "epoch": "e2", "head_seq": 40, "reason": "cursor_too_old"}
+    assert out[1]["seq"] == 41 and client.asked == [3, 40]
+    assert "waiting" in notes[0] and "resuming" in notes[-1]
+
+
+def test_every_event_prints_as_a_line() -> None:
+    from app.cli.events import _line
+    dev = "usb-0001:0002-kbd"
+    layer = {**env(7, "layer.changed"), "data": {"device": dev, "layers": ["base", "nav"]}}
+    key = {**env(8, "key"), "data": {"device": dev, "input": {"key": "capslock", "action": "press"},
+                                     "output": [{"key": "leftctrl", "action": "press"}]}}
+    updated = {**env(9, "device.updated"), "data": {"device": {"id": dev}, "changed": ["label"]}}
+    assert _line(layer).endswith(f"layer.changed        {dev} base+nav")
+    assert _line(key).endswith(f"key                  {dev} press capslock -> press:leftctrl")
+    assert _line(updated).endswith(f"device.updated       {dev} label")
+    timer = {**env(10, "key"), "data": {"device": dev, "input": None,
+                                        "output": [{"key": "leftctrl", "action": "press"}]}}
+    assert _line(timer).endswith(f"key                  {dev} timer -> press:leftctrl")

@@ -44,3 +44,20 @@ def test_writes_survive_a_kill(daemon: Daemon) -> None:
     daemon.start()
     assert daemon.get("/api/profiles/keep").json()["layers"] == {"base": {"a": "b"}}
     assert daemon.get(f"/api/devices/{dev}").json()["label"] == "Kept"
+
+
+def test_refused_writes_leave_no_traceback_in_the_log(daemon: Daemon) -> None:
+    assert daemon.post("/api/profiles", json={"name": "taken", "layers": {"base": {}}}).status_code == 201
+    etag = daemon.get("/api/profiles/taken").headers["ETag"]
+    assert daemon.put("/api/profiles/taken", json={"name": "taken", "layers": {"base": {}}},
+                      headers={"If-Match": etag}).status_code == 200
+    answers = [
+        daemon.put("/api/active-profile", json={"name": "nosuch"}).status_code,
+        daemon.post("/api/profiles", json={"name": "taken", "layers": {"base": {}}}).status_code,
+        daemon.put("/api/profiles/taken", json={"name": "taken", "layers": {"base": {}}},
+                   headers={"If-Match": etag}).status_code,
+    ]
+    assert answers == [404, 409, 412]
+    daemon.stop()
+    log = daemon.log.read_text()
+    assert "Traceback" not in log and "NotFound" not in log, log

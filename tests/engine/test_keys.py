@@ -50,3 +50,16 @@ def test_modifiers() -> None:
     assert keys.MODIFIERS == {keys.code_of(n) for n in (
         "leftctrl", "rightctrl", "leftshift", "rightshift", "leftalt", "rightalt",
         "leftmeta", "rightmeta")}
+
+
+@pytest.mark.parametrize(("spelling", "name"), [("escape", "esc"), ("caps", "capslock"), ("Escape", "esc"),
+                                                ("cmd", "leftmeta"), ("ins", "insert"), ("bspc", "backspace")])
+def test_spellings_from_other_tools_get_a_suggestion(spelling: str, name: str) -> None:
+    assert keys.suggest(spelling) == name
+    assert keys.key_problem(spelling) == f"unknown key '{spelling}' (did you mean '{name}'?)"
+
+
+def test_every_suggested_spelling_names_a_key_and_is_not_one() -> None:
+    spellings = keys._SPELLINGS  # noqa: SLF001  (the table itself is what is checked)
+    assert all(keys.is_key(name) for name in spellings.values())
+    assert not [s for s in spellings if keys.is_key(s)]

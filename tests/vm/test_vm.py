@@ -17,9 +17,11 @@ SCENARIOS = [
     "test_a_layer_holding_ctrl_on_the_real_output",
     "test_unplug_while_held_then_replug_on_the_same_path",
     "test_panic_combo_releases_every_grab_until_reenabled",
+    "test_capture_takes_the_raw_key_and_nothing_reaches_the_output",
     "test_grab_waits_until_held_keys_are_released",
     "test_grab_after_the_bounded_wait_releases_what_is_held",
     "test_activating_a_profile_through_the_api_applies_before_it_answers",
+    "test_pointer_buttons_wheel_and_motion_and_disable_releases_the_button",
 ]
 
 
