@@ -271,8 +271,10 @@ RELEASE: dict[type, Release] = {
 }
 """What releasing a key does, by the type of the record its press left: (engine, record, time, out)."""
 
-LIFTS: frozenset[type] = frozenset({KeyAct, MacroAct, RepeatAct})
-"""Key-emitting actions: resolved through a layer whose activations hold modifiers, they lift them."""
+LIFTS: frozenset[type] = frozenset({KeyAct, MacroAct, RepeatAct, WheelAct, MoveAct})
+"""Key-emitting actions: resolved through a layer whose activations hold modifiers, they lift them.
+
+`text` and `unicode` compile to macros; a wheel or move key keeps them lifted until its release."""
 
 UNTIL_TYPED: frozenset[type] = frozenset({MacroAct})
 """Records of presses that keep layer modifiers lifted until typed, not until their release."""
