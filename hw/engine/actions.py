@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .options import LoopOptions
+
 # Tap-hold modes.
 TIMEOUT, PRESS, PERMISSIVE = 0, 1, 2
 MODES = {"timeout": TIMEOUT, "press": PRESS, "permissive": PERMISSIVE}
@@ -173,6 +175,7 @@ class CompiledProfile:
     composites: tuple[tuple[int, frozenset[int]], ...] = ()  # (layer, its layers), in lookup order
     repeats: bool = False  # whether some key is repeat_last (presses then record what they type)
     pointer: bool = False  # outputs mouse buttons or motion: the loop makes the pointer device
+    options: LoopOptions = LoopOptions()  # what the loop does around the engine
 
 
 def key_act(codes: tuple[int, ...], repeat: bool = True) -> KeyAct:

@@ -14,6 +14,7 @@ from . import keys
 from .actions import NULL, Action, Combo, CompiledProfile, key_act
 from .compile_actions import INNER, KINDS, TOP, UNKNOWN, Scope, join_path, plain
 from .layout import FALLBACK, TEXT_SETTINGS, US_TYPIST, Resolver, compile_text_settings
+from .options import OPTIONS, compile_options
 from .pointer import output_problem
 
 LAYER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -28,6 +29,7 @@ SETTINGS = {
     "combo_ms": (50, 1, 5_000),
     "oneshot_ms": (1000, 1, 60_000),
     "combo_hold_ms": (0, 0, 5_000),
+    "output_gap_ms": (0, 0, 50),  # read by the loop, with the OPTIONS (hw/engine/options.py)
 }
 GUARD_DEFAULT = "leftctrl"  # settings.modifier_guard: a key name, or null for no guard
 MAX_COMPOSITE = 4
@@ -68,13 +70,13 @@ class ProfileCompiler:
             tap_hold_ms=self.settings["tap_hold_ms"], combo_ms=self.settings["combo_ms"],
             oneshot_ms=self.settings["oneshot_ms"], modifier_guard=self.guard,
             composites=tuple(sorted(self.composites.items(), key=lambda lp: (-len(lp[1]), lp[0]))),
-            repeats=self.repeats, pointer=self.pointer)
+            repeats=self.repeats, pointer=self.pointer, options=compile_options(self, profile.get("settings")))
 
     def compile_settings(self, settings: object) -> None:
         if not isinstance(settings, Mapping):
             self.error("settings", "must be an object")
             return
-        self.fields("settings", settings, set(SETTINGS) | {"modifier_guard"} | TEXT_SETTINGS)
+        self.fields("settings", settings, set(SETTINGS) | {"modifier_guard"} | TEXT_SETTINGS | set(OPTIONS))
         self.typist = compile_text_settings(self, settings, self.layouts)
         for name, (_, low, high) in SETTINGS.items():
             if name in settings:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import deque
 
 from .actions import CompiledProfile, KeyAct, MacroAct, Plain, SwapAct, TapHoldAct
+from .cancel import cancel
 from .combos import ComboWait, Fire, decide_combo
 from .handlers import LIFTS, PRESS, RELEASE, Group, Lifted, Record, lift_press, remember_keys
 from .keymap import BOTTOM, Keymap
@@ -131,6 +132,8 @@ class Engine:
         self.nocombo.clear()
         self.motion.clear()
         return out
+
+    cancel = cancel  # (now_ms) -> Out: every key up at once, pending input dropped, toggles stay
 
     def layers(self) -> list[str]:
         """The active layer stack by name, bottom (base or the switched-to layer) first."""
