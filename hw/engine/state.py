@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 Out = list[tuple[int, int]]
 """Output events (code, value) in the order they are to be written."""
 INF = float("inf")
@@ -37,10 +39,11 @@ class HeldOutput:
         elif n:
             self.count[code] = n - 1
 
-    def release_all(self) -> Out:
-        """Let go of everything, latest first."""
-        out = [(c, 0) for c in reversed(self.count)]
-        self.count.clear()
+    def release_all(self, keep: Collection[int] = ()) -> Out:
+        """Let go of everything but `keep`, latest first."""
+        out = [(c, 0) for c in reversed(self.count) if c not in keep]
+        for c, _ in out:
+            del self.count[c]
         return out
 
     def codes(self) -> frozenset[int]:

@@ -11,6 +11,7 @@ from tests.fakes import FakeInfo
 from tests.hw.rig import KEY_A, KEY_B, KEY_CAPSLOCK, KEY_X, REMAP, Rig
 
 KEY_H, KEY_I, KEY_P, KEY_F1, KEY_LEFTCTRL, KEY_LEFTALT, KEY_LEFT = 35, 23, 25, 59, 29, 56, 105
+KEY_LEFTSHIFT = 42
 KEY_MUTE, KEY_VOLUMEUP, KEY_VOLUMEDOWN = 113, 115, 114
 LED_SCROLLL, LED_NUML = 2, 0
 
@@ -151,6 +152,31 @@ def test_sleep_releases_output_drops_pending_keys_keeps_toggles_and_resyncs(tmp_
         # no esc/ctrl from the dropped tap-hold, no stray release; nav (toggled) still on
         assert rig.out().keys() == [(KEY_B, 1), (KEY_B, 0), (KEY_B, 1), (KEY_B, 0), (KEY_LEFT, 1), (KEY_LEFT, 0)]
         assert not [d for e, d in rig.log.seen if e == "layer.changed"]
+    finally:
+        rig.loop.stop()
+
+
+def test_sleep_keeps_the_modifiers_a_toggled_layer_holds(tmp_path: Path) -> None:
+    clock = SleepClock()
+    rig = Rig(tmp_path, natives=dataclasses.replace(Natives.stdlib(), asleep_ms=clock))
+    try:
+        kbd = rig.plug(0)
+        rig.start(compile_profile({"layers": {
+            "base": {"f1": {"toggle": "nav", "mods": "shift"}}, "nav": {"a": "b"}}}))
+        rig.log.wait("device.grabbed")
+        rig.log.wait("hw.state", state="running")
+        kbd.keys((KEY_F1, 1), (KEY_F1, 0), (KEY_H, 1))
+        rig.sync()
+        assert rig.out().held() == {KEY_LEFTSHIFT, KEY_H}
+        kbd.down = set()
+        clock.ms += 30_000.0
+        rig.sync()
+        assert "resumed" in rig.log.wait("hw.state", state="running")["detail"]
+        rig.sync()
+        assert rig.out().held() == {KEY_LEFTSHIFT}  # nav is still toggled, with its shift
+        kbd.keys((KEY_F1, 1), (KEY_F1, 0))
+        rig.sync()
+        assert rig.out().held() == set()
     finally:
         rig.loop.stop()
 
