@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .options import LoopOptions
 
 # Tap-hold modes.
-TIMEOUT, PRESS, PERMISSIVE = 0, 1, 2
-MODES = {"timeout": TIMEOUT, "press": PRESS, "permissive": PERMISSIVE}
+TIMEOUT, PRESS, PERMISSIVE, ALONE = 0, 1, 2, 3
+MODES = {"timeout": TIMEOUT, "press": PRESS, "permissive": PERMISSIVE, "alone": ALONE}
 
 # Macro op value meaning "wait this many ms" (the op's code holds the delay).
 DELAY = -1
@@ -102,6 +102,32 @@ class MacroAct:
 
 
 @dataclass(frozen=True, slots=True)
+class CapsWordAct:
+    """Caps word on (or refreshed; off with `toggle`): `shifted` keys get shift, `cont` pass."""
+
+    timeout: float
+    shifted: frozenset[int]
+    cont: frozenset[int]
+    toggle: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderAct:
+    """Read the next keys as one of the profile's sequences, within `timeout` ms of each."""
+
+    timeout: float = 1000.0
+
+
+@dataclass(frozen=True, slots=True)
+class TapDanceAct:
+    """n taps of the key, each within `timeout` ms of the previous one, select `elements[n-1]`."""
+
+    elements: tuple[Action, ...]
+    timeout: float = 200.0
+    eager: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class WheelAct:
     """A wheel key: `amount` notches on motion code `code` at press, then every `repeat` ms (0: once)."""
 
@@ -130,18 +156,27 @@ class MoveScaleAct:
 
 Plain = (
     KeyAct | NullAct | LayerAct | ToggleAct | SwitchAct | SwapAct | ClearAct | OneShotAct | MacroAct | RepeatAct
-    | WheelAct | MoveAct | MoveScaleAct
+    | CapsWordAct | LeaderAct | TapDanceAct | WheelAct | MoveAct | MoveScaleAct
 )
 
 
 @dataclass(frozen=True, slots=True)
 class TapHoldAct:
-    """Tap-hold: `tap` or `hold` once decided by `mode` within `timeout` ms of the press."""
+    """Tap-hold: `tap` or `hold` once decided by `mode` within `timeout` ms of the press.
 
-    tap: Plain
-    hold: Plain
+    `tap` and `hold` may be tap-holds themselves (nested). `idle` and `quick` are the resolved
+    `require_prior_idle_ms` and `quick_tap_ms` (0: off); `same_hand`, with `hand_rule`, the keys
+    of this key's hand.
+    """
+
+    tap: Action
+    hold: Action
     timeout: float
     mode: int
+    on_timeout_tap: bool = False
+    idle: float = 0.0
+    quick: float = 0.0
+    same_hand: frozenset[int] | None = None
 
 
 Action = Plain | TapHoldAct
@@ -174,6 +209,9 @@ class CompiledProfile:
     modifier_guard: int = -1  # the guard key's code; -1: no guard
     composites: tuple[tuple[int, frozenset[int]], ...] = ()  # (layer, its layers), in lookup order
     repeats: bool = False  # whether some key is repeat_last (presses then record what they type)
+    sequences: Mapping[tuple[int, ...], Action] = field(default_factory=dict)
+    prefixes: frozenset[tuple[int, ...]] = frozenset()  # proper prefixes of the sequences
+    track: bool = False  # uses what needs every press looked at (see hw.engine.tapping)
     pointer: bool = False  # outputs mouse buttons or motion: the loop makes the pointer device
     options: LoopOptions = LoopOptions()  # what the loop does around the engine
 

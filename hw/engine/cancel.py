@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
 def cancel(engine: Engine, now_ms: float) -> Out:
     """Drop pending input and a running macro, release every held key as its release would
-    (held layers end, wheel and move keys stop), end every one-shot, then release whatever
-    output is still down but the modifiers that toggled layers hold."""
+    (held layers end, wheel and move keys stop), end every one-shot and caps word, forget the
+    tap family's press history, then release whatever output is still down but the modifiers
+    that toggled layers hold."""
     e = engine
     e.pending = None
     e.waiting.clear()
@@ -30,6 +31,7 @@ def cancel(engine: Engine, now_ms: float) -> Out:
     for shot in list(e.shots):
         e.oneshots.end(shot, out)
     e.motion.clear()
+    e.slow = e.tapping.reset(e.keymap.profile)  # caps word ends; quick tap, prior idle, dances forget
     # What stays is toggled: those activations keep (or take back, if a dropped macro had
     # lifted them) the modifiers they hold; every other output goes up.
     keep: dict[int, int] = {}

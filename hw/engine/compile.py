@@ -1,6 +1,7 @@
 """Profile validation and compilation: one `ProfileCompiler` pass over a profile both collects
 every error, by dotted path, and builds the `CompiledProfile` the engine runs. The profile, its
-settings, layers and combos are compiled here; each action kind in `compile_actions`."""
+settings and layers are compiled here; the combos in `compile_combos`, each action kind in
+`compile_actions`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from typing import Any
 from ..errors import ProfileError
 from . import keys
 from .actions import NULL, Action, Combo, CompiledProfile, key_act
-from .compile_actions import INNER, KINDS, TOP, UNKNOWN, Scope, join_path, plain
+from .compile_actions import KINDS, SEQUENCE, TOP, UNKNOWN, Scope, join_path
+from .compile_combos import MAX_COMBO_HOLD_MS, compile_combos
+from .compile_tap import compile_hands, compile_sequences
 from .layout import FALLBACK, TEXT_SETTINGS, US_TYPIST, Resolver, compile_text_settings
 from .options import OPTIONS, compile_options
 from .pointer import output_problem
@@ -20,15 +23,18 @@ from .pointer import output_problem
 LAYER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 MAX_LAYERS = 64
 MAX_KEYS_PER_LAYER = 512
-MAX_COMBOS = 256
-MAX_COMBO_KEYS = 8
 MAX_CHORD_KEYS = 8
 # setting: (default, low, high), all in ms.
 SETTINGS = {
     "tap_hold_ms": (200, 1, 10_000),
     "combo_ms": (50, 1, 5_000),
     "oneshot_ms": (1000, 1, 60_000),
-    "combo_hold_ms": (0, 0, 5_000),
+    "combo_hold_ms": (0, 0, MAX_COMBO_HOLD_MS),
+    "tap_dance_ms": (200, 1, 5_000),
+    "caps_word_ms": (5000, 100, 60_000),
+    "sequence_ms": (1000, 1, 10_000),
+    "require_prior_idle_ms": (0, 0, 1_000),
+    "quick_tap_ms": (0, 0, 1_000),
     "output_gap_ms": (0, 0, 50),  # read by the loop, with the OPTIONS (hw/engine/options.py)
 }
 GUARD_DEFAULT = "leftctrl"  # settings.modifier_guard: a key name, or null for no guard
@@ -49,6 +55,9 @@ class ProfileCompiler:
         self.guard = keys.code_of(GUARD_DEFAULT)
         self.layer: str | None = None  # the layer whose keys are being compiled
         self.repeats = False           # some action is repeat_last
+        self.hands: dict[int, int] = {}  # key code -> 0 left, 1 right
+        self.has_sequences = False
+        self.track = False  # the profile needs every press looked at (hw.engine.tapping)
         self.layouts = layouts or FALLBACK  # host layouts by name (injected: the engine does no I/O)
         self.typist = US_TYPIST  # how `text` and `unicode` are typed (settings.host_layout)
         self.pointer = False  # the profile outputs mouse buttons or motion
@@ -56,10 +65,13 @@ class ProfileCompiler:
     # --- the profile, top down ---------------------------------------------------------
 
     def compile(self, profile: Mapping[str, Any]) -> CompiledProfile:
-        self.fields("", profile, IGNORED | {"settings", "layers", "combos"})
+        self.fields("", profile, IGNORED | {"settings", "layers", "combos", "hands", "sequences"})
         self.compile_settings(profile.get("settings", {}))
+        self.hands = compile_hands(self, profile.get("hands"))
+        self.has_sequences = bool(profile.get("sequences"))
         layers = self.compile_layers(profile.get("layers"))
-        combos = self.compile_combos(profile.get("combos", []))
+        combos = compile_combos(self, profile.get("combos", []))
+        sequences, prefixes = compile_sequences(self, profile.get("sequences", []), SEQUENCE)
         by_key: dict[int, list[Combo]] = {}
         for combo in combos:
             for code in combo.keys:
@@ -70,7 +82,8 @@ class ProfileCompiler:
             tap_hold_ms=self.settings["tap_hold_ms"], combo_ms=self.settings["combo_ms"],
             oneshot_ms=self.settings["oneshot_ms"], modifier_guard=self.guard,
             composites=tuple(sorted(self.composites.items(), key=lambda lp: (-len(lp[1]), lp[0]))),
-            repeats=self.repeats, pointer=self.pointer, options=compile_options(self, profile.get("settings")))
+            repeats=self.repeats, sequences=sequences, prefixes=prefixes, track=self.track,
+            pointer=self.pointer, options=compile_options(self, profile.get("settings")))
 
     def compile_settings(self, settings: object) -> None:
         if not isinstance(settings, Mapping):
@@ -146,50 +159,6 @@ class ProfileCompiler:
                 out[code] = action
         return out
 
-    def compile_combos(self, combos: object) -> list[Combo]:
-        if not isinstance(combos, list):
-            self.error("combos", "must be a list")
-            return []
-        if len(combos) > MAX_COMBOS:
-            self.error("combos", f"at most {MAX_COMBOS} combos")
-            return []
-        return [c for i, item in enumerate(combos)
-                if (c := self.combo(join_path("combos", i), item)) is not None]
-
-    def combo(self, path: str, item: object) -> Combo | None:
-        if not isinstance(item, Mapping):
-            self.error(path, "must be an object with keys and action")
-            return None
-        self.fields(path, item, {"keys", "action", "timeout_ms", "layers", "hold_ms"})
-        codes: list[int] = []
-        names = item.get("keys")
-        if not isinstance(names, list) or not 2 <= len(names) <= MAX_COMBO_KEYS:
-            self.error(join_path(path, "keys"), f"must be a list of 2 to {MAX_COMBO_KEYS} keys")
-            names = []
-        for i, name in enumerate(names):
-            code = self.key(join_path(path, f"keys.{i}"), name)
-            if code is not None and code in codes:
-                self.error(join_path(path, f"keys.{i}"), f"key '{name}' repeated")
-            elif code is not None:
-                codes.append(code)
-        if "action" not in item:
-            self.error(join_path(path, "action"), "required")
-        action = plain(self.action(join_path(path, "action"), item.get("action"), INNER))
-        timeout = self.timeout(path, item, "combo_ms")
-        layers: frozenset[int] | None = None
-        if "layers" in item:
-            if not isinstance(item["layers"], list) or not item["layers"]:
-                self.error(join_path(path, "layers"), "must be a non-empty list of layer names")
-            else:
-                layers = frozenset(self.layer_ref(join_path(path, f"layers.{i}"), n)
-                                   for i, n in enumerate(item["layers"]))
-        hold = self.settings["combo_hold_ms"]
-        if "hold_ms" in item:
-            _, low, high = SETTINGS["combo_hold_ms"]
-            ms = self.ms(join_path(path, "hold_ms"), item["hold_ms"], low, high)
-            hold = hold if ms is None else ms
-        return Combo(frozenset(codes), action, timeout, layers, hold)
-
     # --- actions -----------------------------------------------------------------------
 
     def action(self, path: str, value: object, scope: Scope = TOP) -> Action:
@@ -215,7 +184,8 @@ class ProfileCompiler:
 
     def fields(self, path: str, obj: Mapping[str, Any], allowed: set[str]) -> None:
         for extra in sorted(set(obj) - allowed, key=str):
-            self.error(join_path(path, extra), "unknown field")
+            close = difflib.get_close_matches(str(extra), sorted(allowed), n=1, cutoff=0.75)
+            self.error(join_path(path, extra), "unknown field" + (f" (did you mean '{close[0]}'?)" if close else ""))
 
     def key(self, path: str, name: object) -> int | None:
         """A key name's code, or None after recording why not."""

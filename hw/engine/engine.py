@@ -9,23 +9,32 @@ those handlers; nothing outside this package touches them.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
+from typing import Any
 
-from .actions import CompiledProfile, KeyAct, MacroAct, Plain, SwapAct, TapHoldAct
+from .actions import CompiledProfile, KeyAct, MacroAct, TapHoldAct
 from .cancel import cancel
 from .combos import ComboWait, Fire, decide_combo
-from .handlers import LIFTS, PRESS, RELEASE, Group, Lifted, Record, lift_press, remember_keys
+from .handlers import RELEASE, Group, Record, press_action, remember_keys, repeat_key
 from .keymap import BOTTOM, Keymap
 from .layers import Layers
+from .leader import LeaderRead, decide_leader
 from .macros import MacroRun, run_macro
-from .oneshots import OneShots, Shot
+from .oneshots import OneShots
 from .pointer import Motion
 from .state import INF, HeldOutput, Out
-from .taphold import HOLD, TapHold, Waiting, decide_tap_hold
+from .tapdance import DanceWait, decide_dance
+from .taphold import HOLD, Hold, Tap, TapHold, Waiting, decide_tap_hold
+from .tapping import Tapping, press, press_input, settle_dance, settle_leader, settle_tap_hold
+
+SETTLE: dict[type, tuple[Callable[[Any, Waiting, float], int | None],
+                         Callable[[Engine, Any, int, float, Out], None]]] = {}
+"""Pending kinds decided by a pure decider and settled by the tap family: type -> (decide, settle)."""
 
 MAX_WAITING = 1024  # input events held behind an undecided key or a running macro
 
-Pending = TapHold | ComboWait | MacroRun
-"""What the waiting input is held behind: an undecided key, or a macro in a delay."""
+Pending = TapHold | ComboWait | MacroRun | DanceWait | LeaderRead
+"""What the waiting input is held behind: an undecided key, a macro in a delay, a leader reading."""
 
 
 class Engine:
@@ -40,6 +49,8 @@ class Engine:
         self.via = BOTTOM   # the layer that press was resolved through
         self.last: KeyAct | MacroAct | None = None  # what repeat_last types
         self.recording = False                       # whether presses record for repeat_last
+        self.tapping = Tapping()                     # press history for the tap family, caps word
+        self.slow = False                            # every press through hw.engine.tapping
         self._use(profile)
         self.down: dict[int, Record] = {}  # input code -> what its press did
         self.waiting: Waiting = deque()    # input held behind `pending`, in order
@@ -54,6 +65,7 @@ class Engine:
         self.active.guard = profile.modifier_guard if profile else -1
         self.recording = bool(profile and profile.repeats)
         self.last = None
+        self.slow = self.tapping.reset(profile)
 
     # --- the interface the loop and the simulator use ---------------------------------
 
@@ -73,7 +85,7 @@ class Engine:
                 return out
         keymap = self.keymap
         if value == 1 and code not in keymap.combos and code not in self.down and \
-                not self.stack:
+                not self.stack and not self.slow:
             act = keymap.maps[self.active.bottom].get(code)
             if act is None:
                 act = keymap.passthru.get(code) or keymap.plain(code)
@@ -130,6 +142,7 @@ class Engine:
         self.shots.clear()
         self.active.reset()
         self.nocombo.clear()
+        self.slow = self.tapping.reset(self.keymap.profile)
         self.motion.clear()
         return out
 
@@ -159,30 +172,20 @@ class Engine:
                 if viable:
                     self.pending = ComboWait(code, t, viable)
                     return
-            act, via = self.keymap.resolve(code, active)
-            if type(act) is TapHoldAct:
-                self.pending = TapHold(code, act, t)
-                return
+            act, self.via = self.keymap.resolve(code, active)
             self.key = code
-            self.via = via
-            if active.modded and via != BOTTOM and type(act) in LIFTS:
-                self.down[code] = lift_press(self, act, t, now, out)
+            if self.slow:
+                press_input(self, code, act, t, now, out)
+            elif type(act) is TapHoldAct:
+                self.pending = TapHold(code, act, t, via=self.via)
             else:
-                self.down[code] = PRESS[type(act)](self, act, t, now, out)
+                self.down[code] = press_action(self, act, t, now, out)
         elif value == 0:
             rec = self.down.pop(code, None)
             if rec is not None:
                 RELEASE[type(rec)](self, rec, t, out)
         elif value == 2:
-            rec = self.down.get(code)
-            if type(rec) is Group:
-                rec = None if rec.done else rec.rec
-            if type(rec) is Lifted:
-                rec = rec.rec
-            if type(rec) is Shot and rec.act.key:
-                rec = KeyAct(rec.act.key, (), rec.act.key[-1])
-            if type(rec) is KeyAct and rec.rep >= 0 and rec.rep in self.count:
-                out.append((rec.rep, 2))
+            repeat_key(self, self.down.get(code), out)
 
     # --- input waiting behind an undecided key or a macro ------------------------------
 
@@ -220,7 +223,7 @@ class Engine:
             if decision is None:
                 return False
             self.pending = None
-            self.press_choice(pending, pending.act.hold if decision is HOLD else pending.act.tap, now, out)
+            self.settle(pending, decision, now, out)
             return True
         if type(pending) is ComboWait:
             verdict = decide_combo(pending, self.waiting, now)
@@ -233,7 +236,14 @@ class Engine:
                 self.nocombo.update(pending.keys)
                 self.waiting.appendleft((pending.keys[0], 1, pending.t))
             return True
-        assert isinstance(pending, MacroRun)
+        if not isinstance(pending, MacroRun):  # a tap dance or a leader: decide, then settle
+            decide, settle = SETTLE[type(pending)]
+            ended = decide(pending, self.waiting, now)
+            if ended is None:
+                return False
+            self.pending = None
+            settle(self, pending, ended, now, out)
+            return True
         while pending.deadline <= now:
             if run_macro(pending, self.output, out):
                 self.pending = None
@@ -242,18 +252,15 @@ class Engine:
                 return True
         return False
 
-    def press_choice(self, pending: TapHold, act: Plain, now: float, out: Out) -> None:
-        """Press the tap or hold a tap-hold was decided as, at its key's press time."""
-        self.key = -1
-        if self.active.modded or type(act) is SwapAct:
-            # where the tap-hold was found: the layers cannot have changed since its press
-            self.via = self.keymap.resolve(pending.code, self.active)[1]
-            if self.active.modded and self.via != BOTTOM and type(act) in LIFTS:
-                self.down[pending.code] = lift_press(self, act, pending.t, now, out)
-                return
+    def settle(self, pending: TapHold, decision: Tap | Hold, now: float, out: Out) -> None:
+        """Press what a decided tap-hold (no longer pending) decided on, at its key's press,
+        as found in the layer the tap-hold was found in."""
+        act = pending.act.hold if decision is HOLD else pending.act.tap
+        self.key, self.via = -1, pending.via
+        if self.slow or type(act) is TapHoldAct:
+            settle_tap_hold(self, pending, decision, now, out)
         else:
-            self.via = BOTTOM
-        self.down[pending.code] = PRESS[type(act)](self, act, pending.t, now, out)
+            self.down[pending.code] = press_action(self, act, pending.t, now, out)
 
     def _fire(self, p: ComboWait, fire: Fire, now: float, out: Out) -> None:
         """The combo happened at waiting event `fire.last`; earlier others replay before it."""
@@ -267,6 +274,10 @@ class Engine:
                 self.active.last_input = code
         action = fire.combo.action
         self.key, self.via = -1, BOTTOM
-        group = Group(PRESS[type(action)](self, action, t, now, out))
+        self.tapping.prev = (-1, t)  # a combo: another key for quick tap and eager dances
+        group = Group(press(self, action, t, now, out) if self.slow else press_action(self, action, t, now, out))
         for code in members:
             self.down[code] = group
+
+
+SETTLE.update({DanceWait: (decide_dance, settle_dance), LeaderRead: (decide_leader, settle_leader)})

@@ -14,15 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from .actions import (
     NULL,
+    CapsWordAct,
     ClearAct,
     KeyAct,
     LayerAct,
+    LeaderAct,
     MacroAct,
     MoveAct,
     MoveScaleAct,
     NullAct,
     OneShotAct,
-    Ops,
     RepeatAct,
     SwapAct,
     SwitchAct,
@@ -30,10 +31,21 @@ from .actions import (
     WheelAct,
     key_act,
 )
+from .capsword import press_caps
 from .keymap import BOTTOM
 from .keys import MODIFIERS
-from .layers import HELD, Activation, Lift
-from .macros import MacroRun, run_macro
+from .layer_actions import (
+    press_clear,
+    press_layer,
+    press_oneshot,
+    press_swap,
+    press_switch,
+    press_toggle,
+    release_activation,
+    release_shot,
+)
+from .layers import Activation, Lift
+from .macros import MacroRun, type_ops
 from .oneshots import Shot
 from .pointer import press_move, press_scale, press_wheel, release_move, release_scale, release_wheel
 from .state import Out
@@ -62,7 +74,7 @@ class Lifted:
 
 Record = (
     KeyAct | NullAct | ToggleAct | SwitchAct | SwapAct | ClearAct | MacroAct | Activation | Shot | Group | Lifted
-    | WheelAct | MoveAct | MoveScaleAct
+    | CapsWordAct | LeaderAct | WheelAct | MoveAct | MoveScaleAct
 )
 """What a key's press did, kept until its release undoes it."""
 
@@ -124,17 +136,6 @@ def press_repeat(e: Engine, act: RepeatAct, t: float, now: float, out: Out) -> R
         e.recording = recording
 
 
-def type_ops(e: Engine, ops: Ops, now: float, out: Out, then: Callable[[Out], object] | None = None) -> None:
-    """Type a macro's ops, then do `then`: at once, or once the macro's delays are over."""
-    run = MacroRun(ops, now)
-    if then is not None:
-        run.after.append(then)
-    if not run_macro(run, e.output, out):
-        e.pending = run
-    elif then is not None:
-        then(out)
-
-
 def lift_press(e: Engine, act: Any, t: float, now: float, out: Out) -> Record:
     """Press a key-emitting action resolved through a layer whose activations hold modifiers.
 
@@ -158,77 +159,30 @@ def lift_press(e: Engine, act: Any, t: float, now: float, out: Out) -> Record:
     return rec
 
 
-# --- layers ------------------------------------------------------------------------------
-
-def press_layer(e: Engine, act: LayerAct, t: float, now: float, out: Out) -> Record:
-    a = Activation(act.layer, HELD, act.mods, e.key)
-    if act.macro:
-        type_ops(e, act.macro, now, out, lambda o: e.active.start(a, o))
-    else:
-        e.active.start(a, out)
-    return a
+def press_action(e: Engine, act: Any, t: float, now: float, out: Out) -> Record:
+    """Press a decided action; found in a layer whose activations hold modifiers, a key-emitting
+    one lifts them first (`lift_press`)."""
+    if e.active.modded and e.via != BOTTOM and type(act) in LIFTS:
+        return lift_press(e, act, t, now, out)
+    return PRESS[type(act)](e, act, t, now, out)
 
 
-def press_toggle(e: Engine, act: ToggleAct, t: float, now: float, out: Out) -> Record:
-    if act.macro:
-        type_ops(e, act.macro, now, out, lambda o: e.active.toggle(act.layer, act.mods, o))
-    else:
-        e.active.toggle(act.layer, act.mods, out)
-    return act
-
-
-def press_switch(e: Engine, act: SwitchAct, t: float, now: float, out: Out) -> Record:
-    if act.macro:
-        type_ops(e, act.macro, now, out, lambda o: setattr(e.active, "bottom", act.layer))
-    else:
-        e.active.bottom = act.layer
-    return act
-
-
-def press_swap(e: Engine, act: SwapAct, t: float, now: float, out: Out) -> Record:
-    """Replace the topmost activation of the layer this key was found in; then type the macro."""
-    via = e.via
-    old = e.active.topmost(via) if via != BOTTOM and len(e.keymap.members[via]) == 1 else None
-    if old is not None:
-        e.active.swap(old, act.layer, act.mods, out)
-    if act.macro:
-        type_ops(e, act.macro, now, out)
-    return act
-
-
-def press_clear(e: Engine, act: ClearAct, t: float, now: float, out: Out) -> Record:
-    """End toggled activations and armed one-shots (caps-word ends here too); then the macro."""
-    e.active.clear_toggled(out)
-    e.oneshots.clear_armed(out)
-    if act.macro:
-        type_ops(e, act.macro, now, out)
-    return act
-
-
-def press_oneshot(e: Engine, act: OneShotAct, t: float, now: float, out: Out) -> Record:
-    """The macro, the key form's key, then the one-shot (its layer, then its modifiers)."""
-    shot = Shot(act, t + e.keymap.oneshot_ms())
-
-    def start(o: Out) -> None:
-        for c in act.key:
-            e.output.press(c, o)
-        e.oneshots.begin(shot, o)
-
-    if act.macro:
-        type_ops(e, act.macro, now, out, start)
-    else:
-        start(out)
-    return shot
+def repeat_key(e: Engine, rec: Record | None, out: Out) -> None:
+    """An input key's auto-repeat: the key or chord its press left down repeats its last key."""
+    if type(rec) is Group:
+        rec = None if rec.done else rec.rec
+    if type(rec) is Lifted:
+        rec = rec.rec
+    if type(rec) is Shot and rec.act.key:
+        rec = KeyAct(rec.act.key, (), rec.act.key[-1])
+    if type(rec) is KeyAct and rec.rep >= 0 and rec.rep in e.count:
+        out.append((rec.rep, 2))
 
 
 def release_key(e: Engine, rec: KeyAct, t: float, out: Out) -> None:
     release = e.output.release
     for c in rec.rcodes:
         release(c, out)
-
-
-def release_activation(e: Engine, rec: Activation, t: float, out: Out) -> None:
-    e.active.end(rec, out)
 
 
 def release_group(e: Engine, rec: Group, t: float, out: Out) -> None:
@@ -242,12 +196,6 @@ def release_lifted(e: Engine, rec: Lifted, t: float, out: Out) -> None:
     e.active.unlift(rec.taken, out)
 
 
-def release_shot(e: Engine, rec: Shot, t: float, out: Out) -> None:
-    for c in reversed(rec.act.key):
-        e.output.release(c, out)
-    e.oneshots.release(rec, t + e.keymap.oneshot_ms(), out)
-
-
 def release_nothing(e: Engine, rec: Record, t: float, out: Out) -> None:
     """Releasing a null, toggle, switch, swap, clear or macro key does nothing."""
 
@@ -258,7 +206,7 @@ Release = Callable[["Engine", Any, float, Out], None]
 PRESS: dict[type, Press] = {
     KeyAct: press_key, MacroAct: press_macro, NullAct: press_null, LayerAct: press_layer,
     ToggleAct: press_toggle, SwitchAct: press_switch, OneShotAct: press_oneshot, SwapAct: press_swap,
-    ClearAct: press_clear, RepeatAct: press_repeat,
+    ClearAct: press_clear, RepeatAct: press_repeat, CapsWordAct: press_caps,
     WheelAct: press_wheel, MoveAct: press_move, MoveScaleAct: press_scale,
 }
 """What pressing each kind of action does, by its type: (engine, action, input time, now, out)."""
@@ -267,6 +215,7 @@ RELEASE: dict[type, Release] = {
     KeyAct: release_key, Activation: release_activation, Group: release_group, Shot: release_shot,
     Lifted: release_lifted, MacroAct: release_nothing, NullAct: release_nothing, ToggleAct: release_nothing,
     SwitchAct: release_nothing, SwapAct: release_nothing, ClearAct: release_nothing,
+    CapsWordAct: release_nothing, LeaderAct: release_nothing,
     WheelAct: release_wheel, MoveAct: release_move, MoveScaleAct: release_scale,
 }
 """What releasing a key does, by the type of the record its press left: (engine, record, time, out)."""

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from .actions import DELAY, NULL, MacroAct, Plain
+from .actions import DELAY, NULL, MacroAct, Ops, Plain
 from .state import HeldOutput, Out
 
 if TYPE_CHECKING:
     from .compile import ProfileCompiler
+    from .engine import Engine
 
 MAX_MACRO_STEPS = 256
 MAX_MACRO_OPS = 8192
@@ -46,6 +47,17 @@ def run_macro(macro: MacroRun, held: HeldOutput, out: Out) -> bool:
         else:
             held.release(code, out)
     return True
+
+
+def type_ops(e: Engine, ops: Ops, now: float, out: Out, then: Callable[[Out], object] | None = None) -> None:
+    """Type a macro's ops, then do `then`: at once, or once the macro's delays are over."""
+    run = MacroRun(ops, now)
+    if then is not None:
+        run.after.append(then)
+    if not run_macro(run, e.output, out):
+        e.pending = run
+    elif then is not None:
+        then(out)
 
 
 def compile_macro(c: ProfileCompiler, path: str, value: object) -> Plain:

@@ -5,6 +5,7 @@ import { h, replace, toast } from "../dom.js";
 import { state } from "../state.js";
 import { exportProfile, remove, rename, setActive } from "./profiles.js";
 import { simulatorPanel } from "./simulator.js";
+import { readTapFields, tapFieldsCard, tapFieldsModel } from "./tapfields.js";
 import { editorBar, edited, keyboardClosed, keyboardMode, keyboardView } from "./keyboard.js";
 
 /** An action as the user types it: plain text is a key or chord; JSON for the rest. */
@@ -97,6 +98,7 @@ function toModel(p) {
       keys: (c.keys || []).join(" "), action: actionText(c.action),
       timeout_ms: c.timeout_ms ?? "", hold_ms: c.hold_ms ?? "", layers: (c.layers || []).join(" "),
     })),
+    tap: tapFieldsModel(p),
   };
 }
 
@@ -131,7 +133,9 @@ export function currentProfile() {
   for (const [k, v] of Object.entries(m.settings)) {
     if (String(v).trim() !== "") settings[k] = Number.isFinite(Number(v)) ? Number(v) : v;
   }
-  return { body: { name: editor.name, description: m.description, settings, layers, combos }, errors };
+  const body = { name: editor.name, description: m.description, settings, layers, combos };
+  readTapFields(m.tap, body, errors);
+  return { body, errors };
 }
 
 function touch() {
@@ -184,6 +188,7 @@ function draw() {
           h("div", { class: "row" },
             h("button", { class: "add-layer", onclick: () => { m.layers.push({ name: nextLayerName(), rows: [{ key: "", action: "" }] }); touch(); draw(); } }, "+ Layer")),
           combosCard()],
+        tapFieldsCard(m.tap, touch),
         help()),
       h("aside", { class: "editor-side" }, simulatorPanel({ profile: () => currentProfile(), showErrors }))));
 }
