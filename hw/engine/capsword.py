@@ -18,6 +18,7 @@ from .actions import (
     MoveScaleAct,
     NullAct,
     OneShotAct,
+    SwapAct,
     SwitchAct,
     TapDanceAct,
     ToggleAct,
@@ -29,11 +30,12 @@ if TYPE_CHECKING:
     from .handlers import Record
 
 SHIFT, RIGHT_SHIFT = keys.code_of("leftshift"), keys.code_of("rightshift")
-NEUTRAL: set[type] = {NullAct, LayerAct, ToggleAct, SwitchAct, OneShotAct, CapsWordAct, LeaderAct, TapDanceAct,
-                      MoveScaleAct}
-"""Presses that neither end nor refresh caps word (layer actions, one-shots, null, a speed scale:
-nothing they emit is typed). Every other press that is not a word key ends it: a macro, `text`,
-`unicode`, a mouse button, `wheel` and `move` included."""
+NEUTRAL: set[type] = {NullAct, LayerAct, ToggleAct, SwitchAct, SwapAct, OneShotAct, CapsWordAct, LeaderAct,
+                      TapDanceAct, MoveScaleAct}
+"""Presses that neither end nor refresh caps word (layer actions, their `macro` and `mods`
+included, one-shots of either form, null, a speed scale: nothing they emit is typed). Every other
+press that is not a word key ends it: a macro, `text`, `unicode`, `repeat_last`, `clear`, a mouse
+button, `wheel` and `move` included."""
 
 
 class CapsWord:

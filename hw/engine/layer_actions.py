@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .actions import ClearAct, LayerAct, OneShotAct, SwapAct, SwitchAct, ToggleAct
+from .capsword import end_caps_word
 from .keymap import BOTTOM
 from .layers import HELD, Activation
 from .macros import type_ops
@@ -57,9 +58,11 @@ def press_swap(e: Engine, act: SwapAct, t: float, now: float, out: Out) -> SwapA
 
 
 def press_clear(e: Engine, act: ClearAct, t: float, now: float, out: Out) -> ClearAct:
-    """End toggled activations and armed one-shots (caps-word ends here too); then the macro."""
+    """End toggled activations, armed one-shots and caps word; then type the macro."""
     e.active.clear_toggled(out)
     e.oneshots.clear_armed(out)
+    if e.tapping.caps is not None:
+        end_caps_word(e)
     if act.macro:
         type_ops(e, act.macro, now, out)
     return act

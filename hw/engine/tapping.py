@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from .actions import NULL, Action, CompiledProfile, LeaderAct, MacroAct, TapDanceAct, TapHoldAct
 from .capsword import SHIFT, CapsWord, before_press
 from .handlers import RELEASE, Record, press_action
+from .keymap import BOTTOM
 from .keys import MODIFIERS
 from .leader import COMPLETE, REPLAY, LeaderRead
 from .pointer import REL_BASE
@@ -85,8 +86,9 @@ def settle_tap_hold(e: Engine, p: TapHold, decision: Tap | Hold, now: float, out
 
 def _start_dance(e: Engine, code: int, act: TapDanceAct, t: float, now: float, out: Out, prev: int) -> None:
     if not act.eager:
-        e.pending = DanceWait(code, act, t)
+        e.pending = DanceWait(code, act, t, e.via)
         return
+    e.key = -1  # a dance's choice, not the key's own action
     k, last = e.tapping.dances.get(code, (0, -INF))
     if prev != code or t - last >= act.timeout or k >= len(act.elements):
         k = 0
@@ -103,6 +105,7 @@ def settle_dance(e: Engine, p: DanceWait, k: int, now: float, out: Out) -> None:
         if code != p.code:
             e._process(code, value, t, now, out)
     e.tapping.prev = (p.code, t)
+    e.key, e.via = -1, p.via  # as found in the layer the dance was found in
     start(e, p.code, p.act.elements[k - 1], t, now, out)
 
 
@@ -125,6 +128,7 @@ def settle_leader(e: Engine, p: LeaderRead, verdict: int, now: float, out: Out) 
         e.down.setdefault(code, NULL)
     e.tapping.prev = (code, t)  # the press that ended reading
     if verdict == COMPLETE and p.action is not None:
+        e.key, e.via = -1, BOTTOM  # a sequence's action is found in no layer
         rec = press(e, p.action, t, now, out)
         RELEASE[type(rec)](e, rec, t, out)
 

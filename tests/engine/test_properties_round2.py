@@ -1,8 +1,8 @@
 """The guarantees of PROFILES.md over random profiles that mix the round-2 layer actions.
 
 Layers holding modifiers (and lifting them), the modifier guard, swap, clear, composite layers,
-one-shot layers with mods and keys, macros on layer actions, repeat_last, wheel keys and combos
-with hold_ms.
+one-shot layers with mods and keys, macros on layer actions, repeat_last, wheel keys, combos
+with hold_ms, and caps word and tap dances among them.
 Guarantee 2's one exception: modifiers held by a toggled activation stay down once every key is
 up, until the toggle ends or `clear`; so every run ends with a tap of a `clear` key.
 """
@@ -56,8 +56,17 @@ def tap_hold(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
                      inner, inner, st.integers(20, 300), st.sampled_from(["timeout", "press", "permissive"]))
 
 
+# the tap family beside the layer family: caps word, tap dances whose choices are keys or layers
+# holding modifiers (the profile then takes the engine's slow path)
+dance_element = st.one_of(key_out, chord, st.builds(lambda n, m: {"layer": n, "mods": m}, layer, MODS))
+tap_family = st.one_of(
+    st.just({"caps_word": {}}),
+    st.builds(lambda els, eager: {"tap_dance": els, "timeout_ms": 60, "eager": eager},
+              st.lists(dance_element, min_size=2, max_size=3), st.booleans()))
+
+
 def layer_map(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
-    return st.dictionaries(st.sampled_from(KEYS), st.one_of(inner, tap_hold(inner)), max_size=6).map(
+    return st.dictionaries(st.sampled_from(KEYS), st.one_of(inner, tap_hold(inner), tap_family), max_size=6).map(
         lambda m: {**m, CLEAR: {"clear": True}})
 
 
