@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 import hw
 
 from .services import Invalid, NotApplied, WrongState
-from .store import Conflict, MissingReference, NotFound, StaleRevision
+from .store import Conflict, MissingReference, NotFound, StaleRevision, Unavailable
 
 PROBLEM = "application/problem+json"
 
@@ -116,6 +116,11 @@ def install(app: Flask) -> None:
     @app.errorhandler(Invalid)
     def _invalid(exc: Invalid) -> Response:
         return problem(422, exc.detail, title=exc.title, errors=exc.errors)
+
+    @app.errorhandler(Unavailable)
+    def _unavailable(exc: Unavailable) -> Response:
+        return problem(503, f"{exc.detail}. {exc.fix}", title="Store unavailable",
+                       file=exc.file, fix=exc.fix)
 
     @app.errorhandler(NotApplied)
     def _not_applied(exc: NotApplied) -> Response:
