@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 def cancel(engine: Engine, now_ms: float) -> Out:
     """Drop pending input and a running macro, release every held key as its release would
     (held layers end, wheel and move keys stop), end every one-shot and caps word, forget the
-    tap family's press history, then release whatever output is still down."""
+    tap family's press history, then release whatever output is still down but the modifiers
+    that toggled layers hold."""
     e = engine
     e.pending = None
     e.waiting.clear()
@@ -31,7 +32,19 @@ def cancel(engine: Engine, now_ms: float) -> Out:
         e.oneshots.end(shot, out)
     e.motion.clear()
     e.slow = e.tapping.reset(e.keymap.profile)  # caps word ends; quick tap, prior idle, dances forget
-    return out + e.output.release_all()
+    # What stays is toggled: those activations keep (or take back, if a dropped macro had
+    # lifted them) the modifiers they hold; every other output goes up.
+    keep: dict[int, int] = {}
+    for a in e.active.stack:
+        a.lifted.clear()
+        for c in a.mods:
+            keep[c] = keep.get(c, 0) + 1
+    out += e.output.release_all(keep)
+    for c, n in keep.items():
+        if c not in e.output.count:
+            e.output.press(c, out)
+        e.output.count[c] = n
+    return out
 
 
 __all__ = ["cancel"]

@@ -96,7 +96,7 @@ function toModel(p) {
     })),
     combos: (p.combos || []).map((c) => ({
       keys: (c.keys || []).join(" "), action: actionText(c.action),
-      timeout_ms: c.timeout_ms ?? "", layers: (c.layers || []).join(" "),
+      timeout_ms: c.timeout_ms ?? "", hold_ms: c.hold_ms ?? "", layers: (c.layers || []).join(" "),
     })),
     tap: tapFieldsModel(p),
   };
@@ -124,6 +124,7 @@ export function currentProfile() {
     const combo = { keys: c.keys.split(/[\s,+]+/).filter(Boolean) };
     try { combo.action = parseAction(c.action); } catch (err) { (errors[`combos.${i}.action`] ||= []).push(err.message); }
     if (String(c.timeout_ms).trim() !== "") combo.timeout_ms = Number(c.timeout_ms);
+    if (String(c.hold_ms ?? "").trim() !== "") combo.hold_ms = Number(c.hold_ms);
     const ls = c.layers.split(/[\s,]+/).filter(Boolean);
     if (ls.length) combo.layers = ls;
     return combo;
@@ -255,6 +256,10 @@ function help() {
       ['{"layer": "nav"}', "layer nav while held"], ['{"toggle": "nav"}', "tap: layer nav on/off"],
       ['{"tap": "esc", "hold": "leftctrl"}', "tap-hold"], ['{"oneshot": "leftshift"}', "applies to the next key only"],
       ['{"macro": ["h", "i", {"text": "!"}]}', "types a sequence"],
+      ['{"layer": "nav", "mods": "ctrl"}', "layer nav while held, holding ctrl (keys nav does not map get ctrl)"],
+      ['{"swap": "num"}', "replaces the layer this key is in with num"], ['{"clear": true}', "ends toggles and one-shots"],
+      ['{"oneshot": {"layer": "sym", "key": "f"}}', "f while held; then sym for the next key"],
+      ['{"repeat_last": true}', "types the last key or macro again"],
     ].map(([a, b]) => h("tr", {}, h("td", { class: "mono" }, a), h("td", { class: "muted" }, b))))));
 }
 
