@@ -55,6 +55,9 @@ class ClickingEngine:
     def layers(self) -> list[str]:
         return self.inner.layers()
 
+    def held(self) -> frozenset[int]:
+        return self.inner.held()
+
     def next_deadline(self) -> float | None:
         return self.inner.next_deadline()
 
