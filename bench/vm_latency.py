@@ -34,8 +34,7 @@ PORT = 9868
 KEY_EVENTS_FLAG = "/tmp/keyrx-bench-key-events"  # read by bench/vm_wsgi.py
 REPORT_FLAG = "/tmp/keyrx-bench-report"  # asks bench/vm_wsgi.py's GIL probe (BENCH_PROBE) to print
 # the daemon configurations, run in this order in one boot (repeat one to alternate A/B):
-# "tuned", "plain", "siX" (tuned with an X ms switch interval), "fanN" (tuned, the broadcaster
-# yields every N clients within one event's fan-out)
+# "tuned", "plain", "siX" (tuned with an X ms switch interval)
 ROWS = os.environ.get("BENCH_ROWS", "tuned,plain").split(",")
 
 
@@ -99,8 +98,6 @@ def row_env(label: str) -> dict[str, str]:
     """What bench/vm_wsgi.py is told for a row of ROWS."""
     if label.startswith("si"):
         return {"BENCH_SWITCH_MS": label[2:]}
-    if label.startswith("fan"):
-        return {"BENCH_FANOUT_SLICE": label[3:]}
     return {"BENCH_PLAIN": "1" if label == "plain" else ""}
 
 
@@ -243,8 +240,7 @@ def main() -> int:
                   f"busy/idle p99 daemon {r['busy']['p99'] / r['idle']['p99']:.2f}x (target <= 2x), "
                   f"floor {r['floor busy']['p99'] / r['floor idle']['p99']:.2f}x", flush=True)
     print("  tuned = 0.5 ms GIL switch interval + SCHED_FIFO remap thread; plain = CPython's 5 ms, "
-          "normal priority; siX = tuned with an X ms interval; fanN = tuned, a yield every N clients "
-          "within one event's fan-out")
+          "normal priority; siX = tuned with an X ms interval")
     return 0
 
 
