@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .apps import AppRule
 
 # Tap-hold modes.
 TIMEOUT, PRESS, PERMISSIVE = 0, 1, 2
@@ -102,6 +106,8 @@ class CompiledProfile:
     tap_hold_ms: float
     combo_ms: float
     oneshot_ms: float
+    apps: tuple[AppRule, ...] = ()
+    virtual_keys: Mapping[str, int] = field(default_factory=dict)  # name -> its input code
 
 
 def key_act(codes: tuple[int, ...], repeat: bool = True) -> KeyAct:

@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import ProfileError
 from . import keys
 from .actions import NULL, Action, Combo, CompiledProfile, key_act
+from .apps import compile_apps, compile_virtual_keys
 from .compile_actions import INNER, KINDS, TOP, UNKNOWN, Scope, join_path, plain
 
 LAYER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -41,10 +42,15 @@ class ProfileCompiler:
     # --- the profile, top down ---------------------------------------------------------
 
     def compile(self, profile: Mapping[str, Any]) -> CompiledProfile:
-        self.fields("", profile, IGNORED | {"settings", "layers", "combos"})
+        self.fields("", profile, IGNORED | {"settings", "layers", "combos", "apps", "virtual_keys"})
         self.compile_settings(profile.get("settings", {}))
         layers = self.compile_layers(profile.get("layers"))
         combos = self.compile_combos(profile.get("combos", []))
+        apps = compile_apps(self, profile.get("apps", []))
+        virtual = compile_virtual_keys(self, profile.get("virtual_keys", {}))
+        for code, action in virtual.values():  # found on every layer: a virtual key ignores layers
+            for layer in layers:
+                layer[code] = action
         by_key: dict[int, list[Combo]] = {}
         for combo in combos:
             for code in combo.keys:
@@ -53,7 +59,8 @@ class ProfileCompiler:
             layer_names=tuple(self.layer_index), layers=tuple(layers), combos=tuple(combos),
             combos_by_key={c: tuple(v) for c, v in by_key.items()},
             tap_hold_ms=self.settings["tap_hold_ms"], combo_ms=self.settings["combo_ms"],
-            oneshot_ms=self.settings["oneshot_ms"])
+            oneshot_ms=self.settings["oneshot_ms"], apps=apps,
+            virtual_keys={name: code for name, (code, _) in virtual.items()})
 
     def compile_settings(self, settings: object) -> None:
         if not isinstance(settings, Mapping):

@@ -13,7 +13,9 @@ from collections import deque
 from .actions import CompiledProfile, KeyAct, TapHoldAct
 from .combos import ComboWait, Fire, decide_combo
 from .handlers import PRESS, RELEASE
+from .apps import Focus
 from .keymap import Keymap
+from .layerops import CONTROL, Control, FocusChange, apply_control, layer_state, refresh_apps
 from .macros import MacroRun, run_macro
 from .state import INF, Group, HeldOutput, Layers, OneShots, Out, Record
 from .taphold import HOLD, TapHold, Waiting, decide_tap_hold
@@ -36,8 +38,11 @@ class Engine:
         self.waiting: Waiting = deque()    # input held behind `pending`, in order
         self.pending: Pending | None = None
         self.nocombo: set[int] = set()     # keys that fell back from a combo, replaying
+        self.focus: Focus | None = None    # the latest focused window (app layers follow it)
+        self.controls: deque[Control] = deque()  # controls waiting, one per CONTROL entry
         # The same objects as the parts' own, bound here for the hot path.
         self.count, self.stack, self.shots = self.output.count, self.active.stack, self.oneshots.live
+        self.apps = self.active.apps
 
     # --- the interface the loop and the simulator use ---------------------------------
 
@@ -57,7 +62,7 @@ class Engine:
                 return out
         keymap = self.keymap
         if value == 1 and code not in keymap.combos and code not in self.down and \
-                not self.stack:
+                not self.stack and not self.apps:
             act = keymap.maps[self.active.bottom].get(code)
             if act is None:
                 act = keymap.passthru.get(code) or keymap.plain(code)
@@ -94,10 +99,26 @@ class Engine:
             return self.pending.deadline
         return self.oneshots.deadline() if self.shots else None
 
+    def control(self, ctl: Control, now_ms: float) -> Out:
+        """A focus change or layer operation, in input order: behind an undecided key it waits."""
+        if type(ctl) is FocusChange:
+            self.focus = ctl.focus
+        out: Out = []
+        if self.pending is not None:
+            self.controls.append(ctl)
+            return self.feed(-1, CONTROL, now_ms)
+        apply_control(self, ctl, out)
+        return out
+
+    def layer_state(self) -> dict[str, object]:
+        """The layer state by part (base, toggled, momentary, one-shot, app layers)."""
+        return layer_state(self)
+
     def set_profile(self, profile: CompiledProfile | None, now_ms: float) -> Out:
         """Release what the old mapping pressed, forget pending input, then use `profile`."""
         out = self.release_all(now_ms)
         self.keymap = Keymap(profile)
+        refresh_apps(self, self.focus)
         return out
 
     def release_all(self, now_ms: float) -> Out:
@@ -109,6 +130,8 @@ class Engine:
         self.shots.clear()
         self.active.reset()
         self.nocombo.clear()
+        self.controls.clear()
+        refresh_apps(self, self.focus)
         return out
 
     def layers(self) -> list[str]:
@@ -123,7 +146,9 @@ class Engine:
 
     def _process(self, code: int, value: int, t: float, now: float, out: Out) -> None:
         """Run one event that nothing is waiting in front of."""
-        if value == 1:
+        if value == CONTROL:
+            apply_control(self, self.controls.popleft(), out)
+        elif value == 1:
             if code in self.down:
                 return
             if code in self.nocombo:

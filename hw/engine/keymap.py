@@ -38,12 +38,16 @@ class Keymap:
             act = maps[layer].get(code)
             if act is not None:
                 return act
+        for layer in reversed(layers.apps):
+            act = maps[layer].get(code)
+            if act is not None:
+                return act
         act = maps[layers.bottom].get(code)
         return self.plain(code) if act is None else act
 
     def combos_for(self, code: int, layers: Layers) -> list[Combo]:
         """The combos with this key (one that has some) that may fire on the top active layer."""
-        top = layers.stack[-1] if layers.stack else layers.bottom
+        top = layers.stack[-1] if layers.stack else layers.apps[-1] if layers.apps else layers.bottom
         return [c for c in self.combos[code] if c.layers is None or top in c.layers]
 
     def oneshot_ms(self) -> float:

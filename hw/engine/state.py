@@ -46,13 +46,17 @@ class HeldOutput:
 
 
 class Layers:
-    """The active layers: `bottom` (base, or the layer switched to) and the `stack` above it."""
+    """The active layers: `bottom` (base, or the layer switched to), the app layers (`apps`, from the
+    focused window, bottom first) directly above it, and the `stack` of key-held, toggled and
+    one-shot layers above those. `toggled` lists the stack's entries that are toggled on."""
 
-    __slots__ = ("bottom", "stack")
+    __slots__ = ("apps", "bottom", "stack", "toggled")
 
     def __init__(self) -> None:
         self.bottom = 0
+        self.apps: list[int] = []
         self.stack: list[int] = []
+        self.toggled: list[int] = []
 
     def drop(self, layer: int) -> bool:
         """Remove the topmost entry of `layer` from the stack; whether there was one."""
@@ -64,15 +68,21 @@ class Layers:
         return False
 
     def toggle(self, layer: int) -> None:
-        if not self.drop(layer):
+        if self.drop(layer):
+            if layer in self.toggled:
+                self.toggled.remove(layer)
+        else:
             self.stack.append(layer)
+            self.toggled.append(layer)
 
     def names(self, layer_names: tuple[str, ...]) -> list[str]:
-        return [layer_names[self.bottom]] + [layer_names[i] for i in self.stack]
+        return [layer_names[self.bottom]] + [layer_names[i] for i in self.apps] + \
+            [layer_names[i] for i in self.stack]
 
     def reset(self) -> None:
         self.bottom = 0
         self.stack.clear()
+        self.toggled.clear()
 
 
 class Shot:

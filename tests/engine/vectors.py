@@ -15,7 +15,7 @@ A file holds blocks separated by blank lines; `#` starts a comment line.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +71,8 @@ def run(vector: Vector) -> str:
         elif token.startswith("t:"):
             now += float(token[2:])
         else:
-            (step,) = parse_script(token)
-            sim.step(type(step)(now, step.code, step.value))
+            for step in parse_script(token):
+                sim.step(replace(step, at_ms=now))
     return format_output(sim.finish(), times="t:" in vector.expected)
 
 
