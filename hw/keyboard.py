@@ -22,6 +22,7 @@ from .types import DeviceInfo
 
 if TYPE_CHECKING:
     from .engine import CompiledProfile
+    from .engine.layerops import Control
 
 log = logging.getLogger("keyrx.hw")
 
@@ -51,6 +52,7 @@ class Keyboard:
         self._outbox = outbox
         self._make_sink = make_sink
         self._grab_wait_ms = grab_wait_ms
+        outbox.append(LayerChange(info.id, engine.layer_state(), "profile", publish=False))
 
     # -- what the loop selects on and when it must come back -------------------------
     def input_fd(self) -> int | None:
@@ -144,7 +146,7 @@ class Keyboard:
             if self.out is not None:
                 self.out.release_held()  # the old profile's keys never outlive it
             self.profile = profile
-            self._layers_changed()
+            self._layers_changed("profile")
         if not self.grabbed:
             self.grab("enabled")
 
@@ -153,6 +155,25 @@ class Keyboard:
         now = now_ms()
         self.pending.extend((now + delay, code, value) for delay, code, value in steps)
         self.pending.sort(key=lambda p: p[0])
+
+    def control(self, ctl: Control, source: str) -> None:
+        """A focus change or a layer operation, in order with the input (`source` of the event)."""
+        self._emit(self.engine.control(ctl, now_ms()))
+        if self.out is not None:
+            self.out.syn()
+        self._layers_changed(source)
+
+    def virtual_key(self, name: str, value: int) -> None:
+        """The profile's virtual key `name` goes down (1) or up (0), as a physical key would."""
+        code = self.profile.virtual_keys.get(name) if self.profile is not None else None
+        if code is not None and (value == 1) != (code in self.down):
+            self._key(code, value, now_ms(), name, "api")
+            if self.out is not None:
+                self.out.syn()
+
+    def virtual_down(self, name: str) -> bool:
+        """Whether the virtual key `name` is held."""
+        return self.profile is not None and self.profile.virtual_keys.get(name) in self.down
 
     # -- input ---------------------------------------------------------------------------
     def read(self) -> None:
@@ -213,7 +234,8 @@ class Keyboard:
         except HwError as exc:  # the keyboard is going away; its read will say so
             log.info("LEDs of %s: %s", self.info.id, exc)
 
-    def _key(self, code: int, value: int, now: float) -> None:
+    def _key(self, code: int, value: int, now: float, label: str | None = None,
+             source: str = "key") -> None:
         if not self.grabbed:
             return
         if value == 1:
@@ -227,8 +249,8 @@ class Keyboard:
         out = self.engine.feed(code, value, now)
         self._emit(out)
         if self.key_events and value != REPEAT:
-            self._outbox.append(KeyStroke(self.info.id, code, value, out))
-        self._layers_changed()
+            self._outbox.append(KeyStroke(self.info.id, code, value, out, label))
+        self._layers_changed(source)
 
     def _resync(self, now: float) -> None:
         """Bring the engine in line with the kernel's key state after SYN_DROPPED."""
@@ -244,11 +266,11 @@ class Keyboard:
             for code, value in out:
                 self.out.key(code, value)
 
-    def _layers_changed(self) -> None:
+    def _layers_changed(self, source: str = "key") -> None:
         layers = self.engine.layers()
         if layers != self.layers:
             self.layers = layers
-            self._outbox.append(LayerChange(self.info.id, layers))
+            self._outbox.append(LayerChange(self.info.id, self.engine.layer_state(), source))
 
     def _active_keys(self) -> list[int]:
         try:

@@ -16,8 +16,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .errors import DeviceGone, HwError, NotSupported, UnknownDevice
-from .inbox import Apply, Done, Inbox, Inject, KeyEvents, Steps, Stop
+from .inbox import Apply, Done, Inbox, Inject, KeyEvents, LayerCommand, SetFocus, Steps, Stop, VirtualKey
 from .keyboard import Keyboard
+from .layering import Layering
 from .native import NativeEvent, now_ms
 from .outbox import DeviceChange, Outbox
 from .ports import EngineFactory, Provider, Source
@@ -52,9 +53,11 @@ class Loop:
         self._config = Config()
         self._key_events = False  # someone wants `key` events (set_key_events)
         self._panicked = False
+        self._layering = Layering()
         self._watch: _Watch = ([], {}, None)
         self._dirty = True  # the set of keyboards changed: rebuild the select set
         self._outbox = Outbox(provider.name, self._natives.allocate_lock(), key_name)
+        self.layer_state = self._outbox.layer_state  # a keyboard's layer state, from any thread
         self._stopped = NativeEvent(self._natives)
         self._ready = NativeEvent(self._natives)
 
@@ -89,6 +92,10 @@ class Loop:
     def inject(self, device_id: str, steps: Steps, done: Done | None = None) -> None:
         """Feed (delay_ms, code, value) input to an injectable device."""
         self._inbox.send(Inject(device_id, steps, done))
+
+    def control(self, cmd: SetFocus | LayerCommand | VirtualKey) -> None:
+        """Focus, layer operations and virtual keys (hw/layering.py); `cmd.done` when run."""
+        self._inbox.send(cmd)
 
     def set_key_events(self, wanted: bool) -> None:
         """Publish a `key` event per input key, or stop (the virtual backend always does)."""
@@ -205,8 +212,10 @@ class Loop:
             try:
                 if isinstance(cmd, Apply):
                     self._configure(cmd.config)
-                else:
+                elif isinstance(cmd, Inject):
                     self._schedule(cmd.device_id, cmd.steps)
+                else:
+                    self._layering.run(cmd, self._keyboards)
             except HwError as exc:
                 error = exc
             self._outbox.flush()  # what the command did is out before its caller hears back
@@ -267,6 +276,7 @@ class Loop:
                       make_sink=self.provider.make_sink, grab_wait_ms=self._grab_wait_ms,
                       key_events=self._wants_key_events())
         self._keyboards[info.id] = kb
+        self._layering.attached(kb)
         self._dirty = True
         self._outbox.pending.append(DeviceChange("device.connected", info))
         if self._config.for_device(info.id).enabled and not self._panicked:

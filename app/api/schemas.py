@@ -42,6 +42,8 @@ class ProfileSchema(Strict):
     settings = fields.Dict(keys=fields.String(), load_default=dict)
     layers = fields.Dict(keys=fields.String(), required=True)
     combos = fields.List(fields.Raw(), load_default=list)
+    apps = fields.List(fields.Raw())  # checked with the rest of the language by hw
+    virtual_keys = fields.Dict(keys=fields.String())
 
     @pre_load
     def _drop_read_only(self, data: Any, **_: Any) -> Any:

@@ -11,7 +11,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from ..clock import now_iso
 from .errors import Conflict, MissingReference, NotFound, check_revision
-from .schema import DEVICE_INFO, DEVICE_SETTINGS, SCHEMA_VERSION, connect, migrate
+from .schema import DEVICE_INFO, DEVICE_SETTINGS, PROFILE_EXTRA, SCHEMA_VERSION, connect, migrate
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -89,7 +89,8 @@ class Store:
         return {
             "name": row["name"], "description": row["description"],
             "settings": json.loads(row["settings"]), "layers": json.loads(row["layers"]),
-            "combos": json.loads(row["combos"]), "active": row["name"] == active,
+            "combos": json.loads(row["combos"]), **json.loads(row["extra"]),
+            "active": row["name"] == active,
             "revision": row["revision"], "created_at": row["created_at"],
             "updated_at": row["updated_at"],
         }
@@ -112,17 +113,18 @@ class Store:
         return self._profile(row, self._active(db))
 
     @staticmethod
-    def _body_values(body: Row) -> tuple[str, str, str, str]:
+    def _body_values(body: Row) -> tuple[str, str, str, str, str]:
         return (body.get("description", ""), json.dumps(body.get("settings", {})),
-                json.dumps(body["layers"]), json.dumps(body.get("combos", [])))
+                json.dumps(body["layers"]), json.dumps(body.get("combos", [])),
+                json.dumps({k: body[k] for k in PROFILE_EXTRA if k in body}))
 
     @transaction
     def create_profile(self, db: sqlite3.Connection, name: str, body: Row) -> Row:
         """Insert a new profile; Conflict if the name is taken."""
         ts = now_iso()
         try:
-            db.execute("INSERT INTO profiles (name, description, settings, layers, combos, revision,"
-                       " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+            db.execute("INSERT INTO profiles (name, description, settings, layers, combos, extra,"
+                       " revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
                        (name, *self._body_values(body), ts, ts))
         except sqlite3.IntegrityError:
             raise Conflict(f"a profile named '{name}' exists already") from None
@@ -143,7 +145,7 @@ class Store:
                                            (new_name,)).fetchone():
             raise Conflict(f"a profile named '{new_name}' exists already")
         db.execute("UPDATE profiles SET name = ?, description = ?, settings = ?, layers = ?, combos = ?,"
-                   " revision = revision + 1, updated_at = ? WHERE name = ?",
+                   " extra = ?, revision = revision + 1, updated_at = ? WHERE name = ?",
                    (new_name, *self._body_values(body), now_iso(), name))
         if new_name != name:
             db.execute("UPDATE devices SET profile = ?, revision = revision + 1 WHERE profile = ?",

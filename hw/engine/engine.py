@@ -9,11 +9,12 @@ those handlers; nothing outside this package touches them.
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 from .actions import CompiledProfile, KeyAct, TapHoldAct
+from .apps import Focus
 from .combos import ComboWait, Fire, decide_combo
 from .handlers import PRESS, RELEASE
-from .apps import Focus
 from .keymap import Keymap
 from .layerops import CONTROL, Control, FocusChange, apply_control, layer_state, refresh_apps
 from .macros import MacroRun, run_macro
@@ -110,7 +111,7 @@ class Engine:
         apply_control(self, ctl, out)
         return out
 
-    def layer_state(self) -> dict[str, object]:
+    def layer_state(self) -> dict[str, Any]:
         """The layer state by part (base, toggled, momentary, one-shot, app layers)."""
         return layer_state(self)
 
