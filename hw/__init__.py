@@ -10,6 +10,7 @@ import os
 
 from .engine import (
     SETTINGS,
+    CompiledProfile,
     all_names,
     code_of,
     compile_profile,
@@ -21,7 +22,11 @@ from .engine import (
     validate_profile,
 )
 from .engine import suggest as suggest_key
+from .engine.apps import Focus, app_layers, matching_rules
+from .engine.layerops import OPS as LAYER_OPS
+from .engine.layerops import LayerOp
 from .errors import DeviceGone, HwError, NotSupported, ProfileError, ScriptError, UnknownDevice
+from .inbox import Done, LayerCommand, SetFocus, VirtualKey
 from .loop import GRAB_WAIT_MS, Loop
 from .ports import EngineFactory, Provider
 from .types import Config, DeviceConfig, DeviceInfo, HwState, Natives, Publish
@@ -29,6 +34,18 @@ from .unavailable import UnavailableProvider
 from .virtual import VirtualProvider
 
 BACKENDS = ("auto", "evdev", "virtual", "none")
+
+
+def matched_layers(profile: CompiledProfile | None, focus: Focus | None) -> list[str]:
+    """The app layers a focused window turns on under `profile`, top first."""
+    if profile is None:
+        return []
+    return [profile.layer_names[i] for i in reversed(app_layers(profile.apps, focus))]
+
+
+def matched_rules(profile: CompiledProfile | None, focus: Focus | None) -> list[int]:
+    """The indices of the profile's `apps` rules the window matches."""
+    return [] if profile is None else matching_rules(profile.apps, focus)
 
 
 def evdev_problem() -> str | None:
@@ -76,7 +93,9 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
                 grab_wait_ms=grab_wait_ms, realtime=provider.name == "evdev")
 
 
-__all__ = ["BACKENDS", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo", "EngineFactory",
+__all__ = ["BACKENDS", "LAYER_OPS", "CompiledProfile", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo",
+           "Done", "EngineFactory", "Focus", "LayerCommand", "LayerOp", "SetFocus", "VirtualKey",
+           "matched_layers", "matched_rules",
            "HwError", "HwState", "Loop", "Natives", "NotSupported", "ProfileError", "Provider",
            "Publish", "SETTINGS", "ScriptError", "UnknownDevice", "all_names", "code_of",
            "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
