@@ -116,8 +116,9 @@ def check(opts: Options, files: tuple[Path, ...]) -> None:
 
 
 def _register() -> None:
-    from . import commands, diagnose, events, service
-    for command in (*commands.COMMANDS, events.events, diagnose.doctor_command, service.service):
+    from . import commands, diagnose, events, focus, service
+    for command in (*commands.COMMANDS, *focus.COMMANDS, events.events, diagnose.doctor_command,
+                    service.service):
         main.add_command(command)
 
 

@@ -55,7 +55,8 @@ def output_of(ws: WsClient, key: str) -> list[str]:
     """The output of the next `key` event for `key`'s press and its release."""
     out: list[str] = []
     for action in ("press", "release"):
-        msg = ws.until(lambda m: m.get("event") == "key" and m["data"]["input"] == {"key": key, "action": action}
+        want = {"key": key, "action": action}
+        msg = ws.until(lambda m, want=want: m.get("event") == "key" and m["data"]["input"] == want  # type: ignore[misc]
                        and m["data"]["device"] == ws.device)[-1]  # type: ignore[attr-defined]
         out += [f"{'d' if o['action'] == 'press' else 'u'}:{o['key']}" for o in msg["data"]["output"]]
     return out
