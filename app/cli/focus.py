@@ -14,7 +14,7 @@ from .client import CliError
 
 FOCUS_TOKEN = Path("~/.config/keyrx/focus-token")
 AGENT_BACKENDS = ("auto", "stdin", "x11", "sway", "hyprland", "niri", "kde", "gnome")
-DESKTOP_FILES = {"kde": "app/deploy/kwin-keyrx-focus", "gnome": "app/deploy/gnome-keyrx-focus@keyrx"}
+DESKTOP_FILES = {"kde": "contrib/kwin-keyrx-focus", "gnome": "contrib/gnome-keyrx-focus@keyrx"}
 
 
 @click.command("focus")
