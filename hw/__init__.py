@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from .capture import Captured
 from .engine import (
     SETTINGS,
     CompiledProfile,
@@ -25,7 +26,7 @@ from .engine import suggest as suggest_key
 from .engine.apps import Focus, app_layers, matching_rules
 from .engine.layerops import OPS as LAYER_OPS
 from .engine.layerops import LayerOp
-from .errors import DeviceGone, HwError, NotSupported, ProfileError, ScriptError, UnknownDevice
+from .errors import Busy, DeviceGone, HwError, NotGrabbed, NotSupported, ProfileError, ScriptError, UnknownDevice
 from .inbox import Done, LayerCommand, SetFocus, VirtualKey
 from .loop import GRAB_WAIT_MS, Loop
 from .ports import EngineFactory, Provider
@@ -93,10 +94,10 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
                 grab_wait_ms=grab_wait_ms, realtime=provider.name == "evdev")
 
 
-__all__ = ["BACKENDS", "LAYER_OPS", "CompiledProfile", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo",
-           "Done", "EngineFactory", "Focus", "LayerCommand", "LayerOp", "SetFocus", "VirtualKey",
+__all__ = ["BACKENDS", "Busy", "Captured", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo", "EngineFactory",
+           "LAYER_OPS", "CompiledProfile", "Done", "Focus", "LayerCommand", "LayerOp", "SetFocus", "VirtualKey",
            "matched_layers", "matched_rules",
-           "HwError", "HwState", "Loop", "Natives", "NotSupported", "ProfileError", "Provider",
+           "HwError", "HwState", "Loop", "Natives", "NotGrabbed", "NotSupported", "ProfileError", "Provider",
            "Publish", "SETTINGS", "ScriptError", "UnknownDevice", "all_names", "code_of",
            "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
            "parse_events", "parse_script", "simulate", "suggest_key", "validate_profile"]

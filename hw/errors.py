@@ -4,6 +4,8 @@
     ├── UnknownDevice            no device has that id
     ├── NotSupported             the operation does not apply to this device or backend
     ├── DeviceGone               a device vanished or failed under us (unplugged, I/O error)
+    ├── Busy                     another one-at-a-time operation (a key capture) is under way
+    ├── NotGrabbed               the operation needs a grabbed keyboard, and none is
     ├── ProfileError (+ValueError)  a profile that does not validate; `.errors` by dotted path
     └── ScriptError  (+ValueError)  bad simulation input; `.errors` by dotted path
 
@@ -29,6 +31,14 @@ class NotSupported(HwError):
 
 class DeviceGone(HwError):
     """A device vanished or failed while in use (unplugged, or its reads/writes fail)."""
+
+
+class Busy(HwError):
+    """Another operation of the kind that runs one at a time (a key capture) is under way."""
+
+
+class NotGrabbed(HwError):
+    """The operation needs a grabbed keyboard, and none (or not the one named) is grabbed."""
 
 
 class ProfileError(HwError, ValueError):

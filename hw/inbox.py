@@ -5,6 +5,7 @@ import queue
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .capture import CaptureDone
 from .engine.apps import Focus
 from .engine.layerops import LayerOp
 from .native import Wake
@@ -30,6 +31,15 @@ class Inject:
     device_id: str
     steps: Steps
     done: Done | None
+
+
+@dataclass(frozen=True)
+class CaptureKey:
+    """Pick the next new press on a grabbed keyboard (`device_id`, or any when None)."""
+
+    device_id: str | None
+    timeout_ms: float
+    done: CaptureDone
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,7 @@ class Stop:
     """Release everything and end the thread."""
 
 
-Command = Apply | Inject | KeyEvents | SetFocus | LayerCommand | VirtualKey | Stop
+Command = Apply | CaptureKey | Inject | KeyEvents | SetFocus | LayerCommand | VirtualKey | Stop
 
 
 class Inbox:
@@ -100,5 +110,5 @@ class Inbox:
                 return taken
 
 
-__all__ = ["Apply", "Command", "Done", "Inbox", "Inject", "KeyEvents", "LayerCommand", "SetFocus",
+__all__ = ["Apply", "CaptureKey", "Command", "Done", "Inbox", "Inject", "KeyEvents", "LayerCommand", "SetFocus",
            "Steps", "Stop", "VirtualKey"]

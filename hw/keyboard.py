@@ -48,6 +48,9 @@ class Keyboard:
         self.pending: list[tuple[float, int, int]] = []  # injected input: (due ms, code, value)
         self.key_events = key_events  # report every key (someone listens, or the virtual backend)
         self.panicked = False  # the panic combo was pressed: the loop releases every keyboard
+        self.capturing = False  # the next new press is picked for a capture (hw/capture.py), not remapped
+        self.captured: int | None = None  # the key picked, until the loop answers the capture
+        self._swallowed: set[int] = set()  # picked keys: their repeats and release are consumed too
         self.dirty = True  # what the loop should select on changed
         self._outbox = outbox
         self._make_sink = make_sink
@@ -106,6 +109,8 @@ class Keyboard:
             self.dropping = False
             self.pending.clear()
             self.down.clear()
+            self._swallowed.clear()
+            self.capturing = False
             try:
                 if self.out is not None:
                     self.out.release_held()
@@ -159,21 +164,13 @@ class Keyboard:
     def control(self, ctl: Control, source: str) -> None:
         """A focus change or a layer operation, in order with the input (`source` of the event)."""
         self._emit(self.engine.control(ctl, now_ms()))
-        if self.out is not None:
-            self.out.syn()
         self._layers_changed(source)
 
-    def virtual_key(self, name: str, value: int) -> None:
-        """The profile's virtual key `name` goes down (1) or up (0), as a physical key would."""
-        code = self.profile.virtual_keys.get(name) if self.profile is not None else None
-        if code is not None and (value == 1) != (code in self.down):
-            self._key(code, value, now_ms(), name, "api")
-            if self.out is not None:
-                self.out.syn()
-
-    def virtual_down(self, name: str) -> bool:
-        """Whether the virtual key `name` is held."""
-        return self.profile is not None and self.profile.virtual_keys.get(name) in self.down
+    def virtual_key(self, code: int, value: int, name: str) -> None:
+        """A virtual key (input `code`, called `name`) goes down (1) or up (0), as a physical key would."""
+        self._key(code, value, now_ms(), name, "api")
+        if self.out is not None:
+            self.out.syn()
 
     # -- input ---------------------------------------------------------------------------
     def read(self) -> None:
@@ -216,7 +213,10 @@ class Keyboard:
             self._key(code, value, now)
         deadline = self.engine.next_deadline()
         if deadline is not None and deadline <= now:
-            self._emit(self.engine.advance(now))
+            out = self.engine.advance(now)
+            self._emit(out)
+            if self.key_events and out:
+                self._outbox.append(KeyStroke(self.info.id, None, 0, out))
         if self.out is not None:
             self.out.syn()
         self._layers_changed()  # a timeout may have settled a layer key
@@ -244,8 +244,16 @@ class Keyboard:
                 self.panicked = True
                 self.ungrab("panic")
                 return
+            if self.capturing:  # a new press, picked for a capture: the engine never sees it
+                self.capturing, self.captured = False, code
+                self._swallowed.add(code)
+                return
         elif value == 0:
             self.down.discard(code)
+        if code in self._swallowed:  # the picked key's repeats and release
+            if value == 0:
+                self._swallowed.discard(code)
+            return
         out = self.engine.feed(code, value, now)
         self._emit(out)
         if self.key_events and value != REPEAT:

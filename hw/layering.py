@@ -32,14 +32,15 @@ class Layering:
                 self._keyboard(cmd.device_id, keyboards).control(cmd.op, "api")
         else:
             kb = self._keyboard(cmd.device_id, keyboards)
-            down = kb.virtual_down(cmd.name)
-            if cmd.op == "tap":
-                kb.virtual_key(cmd.name, 1)
-                kb.virtual_key(cmd.name, 0)
-            elif cmd.op in ("press", "release", "toggle"):
-                press = cmd.op == "press" or (cmd.op == "toggle" and not down)
-                kb.virtual_key(cmd.name, 1 if press else 0)
-            cmd.down.append(kb.virtual_down(cmd.name))
+            code = kb.profile.virtual_keys.get(cmd.name) if kb.profile is not None else None
+            if code is None:
+                cmd.down.append(False)
+                return
+            values = {"tap": [1, 0], "press": [1], "release": [0], "toggle": [0 if code in kb.down else 1]}
+            for value in values.get(cmd.op, []):
+                if (value == 1) != (code in kb.down):  # pressing a held key, releasing a free one: nothing
+                    kb.virtual_key(code, value, cmd.name)
+            cmd.down.append(code in kb.down)
 
     def attached(self, kb: Keyboard) -> None:
         """A keyboard came: it follows the window in focus."""

@@ -27,10 +27,11 @@ class DeviceChange:
 
 @dataclass(frozen=True, slots=True)
 class KeyStroke:
-    """An input key event and what the engine made of it."""
+    """An input key event and what the engine made of it; `code` None: output made by a timer
+    (a tap-hold decided by its timeout, a macro's delayed steps, a one-shot that expired)."""
 
     device: str
-    code: int
+    code: int | None
     value: int
     out: Out
     label: str | None = None  # the input's name when it is not a key code (a virtual key)
@@ -118,7 +119,8 @@ class Outbox:
         name = self._key_name
         return {
             "device": key.device,
-            "input": {"key": key.label or name(key.code), "action": action_name(key.value)},
+            "input": None if key.code is None else {"key": key.label or name(key.code),
+                                                    "action": action_name(key.value)},
             "output": [{"key": name(c), "action": action_name(v)} for c, v in key.out],
         }
 

@@ -238,6 +238,17 @@ class EventLog:
     def __call__(self, event: str, data: dict[str, Any]) -> None:
         self._queue.put((event, data))
 
+    def taken(self, event: str) -> list[dict[str, Any]]:
+        """Every event of that name received so far and not taken yet, taking them."""
+        while True:
+            try:
+                self.seen.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        found = [data for name, data in self.seen if name == event]
+        self.seen = [(name, data) for name, data in self.seen if name != event]
+        return found
+
     def wait(self, event: str, timeout: float = 10.0, **match: Any) -> dict[str, Any]:
         """The first event of that name whose device fields (or data) match, not taken yet."""
         for i, (name, data) in enumerate(self.seen):

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields
 from .openapi import describe
 from .schemas import (
     ActiveProfileSchema,
+    CaptureSchema,
     DevicePatchSchema,
     InjectSchema,
     ProfileCreateSchema,
@@ -95,6 +96,12 @@ ProfileListSchema = Schema.from_dict({
 HealthSchema = Schema.from_dict({"status": STR(required=True)}, name="HealthSchema")
 ActiveNameSchema = Schema.from_dict({"name": STR(allow_none=True, required=True)}, name="ActiveNameSchema")
 ActivatedSchema = Schema.from_dict({"active": STR(required=True)}, name="ActivatedSchema")
+CapturedSchema = Schema.from_dict({
+    "device": STR(allow_none=True, required=True, metadata={"description": "the keyboard it came from; "
+                                                            "null when nothing was pressed in time"}),
+    "key": STR(allow_none=True, required=True, metadata={"example": "capslock"}),
+    "code": fields.Integer(metadata={"example": 58, "description": "the Linux key code (absent on timeout)"})},
+    name="CapturedSchema")
 AcceptedSchema = Schema.from_dict({"accepted": fields.Integer(required=True)}, name="AcceptedSchema")
 
 
@@ -170,6 +177,13 @@ describe("DELETE", "/api/devices/{device_id}", "Forget a disconnected device", t
          errors=(404, 409, 412))
 describe("POST", "/api/devices/{device_id}/inject", "Type into a virtual keyboard", tag=DEV,
          body=InjectSchema, response=AcceptedSchema, status=202, errors=(404, 409))
+describe("POST", "/api/capture", "Pick a physical key: the next new press on a grabbed keyboard", tag=DEV,
+         body=CaptureSchema, response=CapturedSchema, errors=(404, 409, 503),
+         description="The press and its release are consumed: nothing is typed and no `key` event is "
+                     "published. `device` null listens to every grabbed keyboard. On timeout: "
+                     "`{\"device\": null, \"key\": null}`. 409: a capture is already pending, or no "
+                     "keyboard is grabbed (also when the capture is cancelled by a panic, a disable or an "
+                     "unplug); `detail` says which.")
 
 describe("GET", "/api/profiles", "Every profile without layers and combos, sorted by name", tag=PROF,
          response=ProfileListSchema)

@@ -148,3 +148,19 @@ class SimulateSchema(Strict):
     def _one_input(self, data: dict[str, Any], **_: Any) -> None:
         if ("events" in data) == ("script" in data):
             raise ValidationError("give either events or script", "body")
+
+
+MAX_CAPTURE_MS = 30_000
+
+
+class CaptureSchema(Strict):
+    """POST /api/capture: which keyboard (null: any grabbed one) and how long to wait."""
+
+    device = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
+    timeout_ms = fields.Integer(load_default=10_000, strict=True,
+                                validate=validate.Range(min=1, max=MAX_CAPTURE_MS))
+
+    @validates_schema
+    def _no_bool(self, data: dict[str, Any], **_: Any) -> None:
+        if isinstance(data.get("timeout_ms"), bool):
+            raise ValidationError("Not a valid integer.", "timeout_ms")

@@ -116,8 +116,8 @@ def check(opts: Options, files: tuple[Path, ...]) -> None:
 
 
 def _register() -> None:
-    from . import commands, diagnose, events, focus, service
-    for command in (*commands.COMMANDS, *focus.COMMANDS, events.events, diagnose.doctor_command,
+    from . import capture, commands, diagnose, events, focus, service
+    for command in (*commands.COMMANDS, *focus.COMMANDS, events.events, capture.capture, diagnose.doctor_command,
                     service.service):
         main.add_command(command)
 

@@ -123,7 +123,8 @@ def _line(item: dict[str, Any]) -> str:
     elif item["event"] == "layer.changed":
         extra = " " + "+".join(data.get("layers", []))
     elif item["event"] == "key":
-        extra = f" {data['input']['action']} {data['input']['key']} -> " + \
+        source = data["input"]
+        extra = (f" {source['action']} {source['key']} -> " if source else " timer -> ") + \
                 " ".join(f"{o['action']}:{o['key']}" for o in data.get("output", []))
     elif item["event"] == "hw.state":
         extra = f" {data.get('backend')} {data.get('state')} {data.get('detail') or ''}".rstrip()

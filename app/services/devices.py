@@ -9,8 +9,9 @@ from typing import Any
 import hw
 
 from ..clock import now_iso
+from ..events.bus import Waiter
 from ..store import DEVICE_INFO, NotFound, Store
-from .errors import WrongState
+from .errors import NotApplied, WrongState
 
 log = logging.getLogger("keyrx")
 
@@ -19,6 +20,7 @@ Steps = list[tuple[float, int, int]]  # (at_ms, code, value) as the loop's `inje
 Publish = Callable[[str, Row], object]
 HW_DEVICE_EVENTS = ("device.connected", "device.disconnected", "device.grabbed", "device.released")
 SEEN_EVENTS = ("device.connected", "device.disconnected")
+CAPTURE_GRACE_S = 5.0  # how much longer than its timeout a capture may take to be answered
 VIEW = ("id", "name", "label", "path", "bus", "vendor", "product", "phys", "uniq",
         "connected", "grabbed", "enabled", "profile", "last_seen", "revision")
 
@@ -153,3 +155,30 @@ class Devices:
                              "injected input")
         self._loop.inject(device_id, steps)
         return len(events)
+
+    def capture(self, device_id: str | None, timeout_ms: int) -> Row:
+        """POST /api/capture: the next new press on a grabbed keyboard (that one, or any),
+        consumed by the loop; device and key None when nothing was pressed in time."""
+        if device_id is not None and device_id not in self._live():
+            self._store.get_device(device_id)  # NotFound for an unknown id
+            raise WrongState(f"device '{device_id}' is not connected, so it is not grabbed")
+        state = self._loop.state()
+        if state.state != "running":
+            raise WrongState(f"no keyboard is grabbed: the remap loop is {state.state} ({state.detail})")
+        waiter, answer = Waiter(), []
+
+        def done(result: hw.Captured | None, error: BaseException | None) -> None:  # in the hw thread
+            answer.append(result)
+            waiter.set(error)
+
+        self._loop.capture(device_id, timeout_ms, done)
+        if not waiter.wait(timeout_ms / 1000 + CAPTURE_GRACE_S):
+            raise NotApplied("the remap loop did not answer the capture in time")
+        if isinstance(waiter.error, hw.UnknownDevice):  # unplugged a moment ago
+            raise WrongState(f"device '{device_id}' is not connected, so it is not grabbed")
+        if waiter.error is not None:
+            raise WrongState(str(waiter.error))
+        got = answer[0]
+        if got is None or got.code is None:
+            return {"device": None, "key": None}
+        return {"device": got.device, "key": hw.name_of(got.code), "code": got.code}

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Page
+from tests.e2e.capture import release_all
 
 pytestmark = pytest.mark.browser
 
@@ -204,7 +205,8 @@ def test_keyboard_only(ui: Page) -> None:
 
 
 def test_pick_falls_back_to_the_browser_key(ui: Page) -> None:
-    # the daemon offers no capture here, so the browser's keydown is used and labelled as such
+    # no keyboard is grabbed here, so the browser's keydown is used and labelled as such
+    release_all(ui.daemon)
     page = keyboard(ui)
     form = key_form(page, "b")
     form.locator("button.pick").click()

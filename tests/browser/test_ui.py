@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Page
+from tests.e2e.capture import release_all
 from tests.e2e.conftest import TOKEN, Daemon
 
 pytestmark = pytest.mark.browser
@@ -144,6 +145,7 @@ def test_a_bad_edit_shows_the_error_at_its_field(ui: Page) -> None:
 def test_the_simulator_runs_the_edited_profile(ui: Page) -> None:
     d = ui.daemon
     d.post("/api/profiles", json=CODING)
+    release_all(d)  # none grabbed: the capture box takes the browser's keys
     page = ui.signed_in()
     page.goto(f"{d.url}/#/profiles/coding")
     page.fill("textarea.script", "d:capslock t:300 d:c u:c u:capslock")

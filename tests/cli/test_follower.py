@@ -142,3 +142,6 @@ def test_every_event_prints_as_a_line() -> None:
     assert _line(layer).endswith(f"layer.changed        {dev} base+nav")
     assert _line(key).endswith(f"key                  {dev} press capslock -> press:leftctrl")
     assert _line(updated).endswith(f"device.updated       {dev} label")
+    timer = {**env(10, "key"), "data": {"device": dev, "input": None,
+                                        "output": [{"key": "leftctrl", "action": "press"}]}}
+    assert _line(timer).endswith(f"key                  {dev} timer -> press:leftctrl")

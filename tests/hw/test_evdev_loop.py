@@ -1,97 +1,15 @@
 """The evdev backend and the loop's safety rules, on fakes of the evdev objects."""
 from __future__ import annotations
 
-import os
-import queue
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from hw import Config, DeviceConfig, compile_profile
-from hw.devices import EvdevProvider
 from hw.ecodes import EV_KEY, EV_LED, EV_MSC, EV_REL, EV_SYN, SYN_DROPPED
-from hw.engine import Engine
 from hw.identity import device_id
-from hw.loop import Loop
-from tests.fakes import EventLog, FakeInputDevice, FakeUInput
+from tests.hw.rig import REMAP, Rig
 
 KEY_A, KEY_B, KEY_X, KEY_ESC, KEY_BACKSPACE, KEY_ENTER, KEY_CAPSLOCK = 30, 48, 45, 1, 14, 28, 58
-REMAP = compile_profile({"layers": {"base": {"capslock": "esc", "a": "b"}}})
-
-
-class Rig:
-    """A provider over fake nodes in a real directory (so inotify is real), and its loop."""
-
-    def __init__(self, root: Path, grab_wait_ms: float = 5000) -> None:
-        self.root = root
-        self.nodes: dict[str, FakeInputDevice] = {}
-        self.denied: dict[str, int] = {}  # path -> how many more opens fail with EACCES
-        self.outputs: list[FakeUInput] = []
-        self.provider = EvdevProvider(str(root), opener=self.open, uinput=self.uinput,
-                                      sys_dir=str(root / "sys"))
-        self.loop = Loop(self.provider, Engine, grab_wait_ms=grab_wait_ms, realtime=True)
-        self.log = EventLog()
-
-    def plug(self, n: int, name: str = "Fake Keyboard", **kw: Any) -> FakeInputDevice:
-        path = str(self.root / f"event{n}")
-        dev = self.nodes[path] = FakeInputDevice(path, name, **kw)
-        Path(path).touch()
-        return dev
-
-    def grabbed(self) -> FakeInputDevice:
-        """One keyboard, plugged in, running REMAP and grabbed."""
-        kbd = self.plug(0)
-        self.start()
-        self.log.wait("device.grabbed")
-        return kbd
-
-    def unplug(self, dev: FakeInputDevice) -> None:
-        dev.unplug()
-        os.unlink(dev.path)
-
-    def open(self, path: str) -> FakeInputDevice:
-        if self.denied.get(path, 0) > 0:
-            self.denied[path] -= 1
-            raise PermissionError(13, "Permission denied", path)
-        if path not in self.nodes or self.nodes[path].closed:
-            raise FileNotFoundError(2, "No such file or directory", path)
-        return self.nodes[path]
-
-    def uinput(self, caps: Any, **kw: Any) -> FakeUInput:
-        out = FakeUInput(caps, **kw)
-        self.outputs.append(out)
-        return out
-
-    def start(self, profile: Any = REMAP, **devices: DeviceConfig) -> None:
-        self.loop.start(self.log, Config(default_profile=profile, devices=devices))
-
-    def apply(self, config: Config) -> None:
-        done: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
-        self.loop.apply(config, done.put)
-        assert done.get(timeout=10) is None
-
-    def out(self, name: str = "Fake Keyboard") -> FakeUInput:
-        return next(o for o in self.outputs if o.name == f"KeyRx: {name}")
-
-    def sync(self) -> None:
-        """Return once the loop has handled all input pushed so far.
-
-        A command is handled before the reads of the same wake-up, so the second of two
-        round trips starts only after every fd readable at the first was read.
-        """
-        for _ in range(2):  # a no-op command: injecting into no device
-            done: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
-            self.loop.inject("no-such-device", [], done.put)
-            assert done.get(timeout=10) is not None
-
-
-@pytest.fixture
-def rig(tmp_path: Path) -> Iterator[Rig]:
-    r = Rig(tmp_path)
-    yield r
-    r.loop.stop()
+KEY_LEFTCTRL = 29
 
 
 def test_discovery_keeps_keyboards_not_ours_with_stable_ids(rig: Rig) -> None:
@@ -289,3 +207,18 @@ def test_key_events_follow_the_interest_command(rig: Rig) -> None:
     kbd.keys((KEY_X, 1), (KEY_X, 0))
     rig.sync()
     assert not [e for e, _ in rig.log.seen if e == "key"]
+
+
+def test_output_made_by_a_timer_is_a_key_event_without_input(rig: Rig) -> None:
+    kbd = rig.plug(0)
+    rig.start(compile_profile({"layers": {"base": {"capslock": {"tap": "esc", "hold": "leftctrl",
+                                                                "timeout_ms": 20}}}}))
+    rig.log.wait("device.grabbed")
+    rig.loop.set_key_events(True)
+    kbd.keys((KEY_CAPSLOCK, 1))
+    pressed = rig.log.wait("key")
+    assert pressed["input"] == {"key": str(KEY_CAPSLOCK), "action": "press"} and pressed["output"] == []
+    decided = rig.log.wait("key")  # the timeout settles it as hold: no input event caused this
+    assert decided["input"] is None and decided["output"] == [{"key": str(KEY_LEFTCTRL), "action": "press"}]
+    kbd.keys((KEY_CAPSLOCK, 0))
+    assert rig.log.wait("key")["output"] == [{"key": str(KEY_LEFTCTRL), "action": "release"}]

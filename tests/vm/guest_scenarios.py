@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import os
+import queue
 from pathlib import Path
 
 import evdev
 import pytest
 from evdev import ecodes as e
 
+from hw import Captured
 from tests.vm.kernel import REMAP, Daemon, find, keyboard, keys, read, tap
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/dev/uinput"), reason="runs inside the VM")
@@ -97,6 +99,22 @@ def test_panic_combo_releases_every_grab_until_reenabled() -> None:
         d.apply(REMAP)
         assert d.wait("hw.state", state="running")
         d.wait("device.grabbed", name="Test Keyboard")
+
+
+def test_capture_takes_the_raw_key_and_nothing_reaches_the_output() -> None:
+    with keyboard() as src, Daemon() as d:
+        dev = d.wait("device.grabbed", name=NAME)["device"]["id"]
+        out = find(OUT)
+        answers: queue.SimpleQueue[tuple[object, BaseException | None]] = queue.SimpleQueue()
+        d.loop.capture(dev, 5000, lambda result, error: answers.put((result, error)))
+        armed: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
+        d.loop.inject("no-such-device", [], armed.put)  # commands run in order: the capture is armed
+        assert armed.get(timeout=10) is not None
+        for code, value in [(e.KEY_CAPSLOCK, 1), (e.KEY_CAPSLOCK, 2), (e.KEY_CAPSLOCK, 0),
+                            (e.KEY_X, 1), (e.KEY_X, 0)]:
+            tap(src, code, value)
+        assert answers.get(timeout=10) == (Captured(dev, e.KEY_CAPSLOCK), None)
+        assert keys(read(out, 2)) == [(e.KEY_X, 1), (e.KEY_X, 0)]  # capslock (esc) never got out
 
 
 def test_grab_waits_until_held_keys_are_released() -> None:

@@ -16,6 +16,7 @@ SCENARIOS = [
     "test_profile_switch_while_a_key_is_held",
     "test_unplug_while_held_then_replug_on_the_same_path",
     "test_panic_combo_releases_every_grab_until_reenabled",
+    "test_capture_takes_the_raw_key_and_nothing_reaches_the_output",
     "test_grab_waits_until_held_keys_are_released",
     "test_grab_after_the_bounded_wait_releases_what_is_held",
     "test_activating_a_profile_through_the_api_applies_before_it_answers",

@@ -17,7 +17,7 @@ function describe(env) {
   const arrow = (a) => (a === "press" ? "↓" : a === "release" ? "↑" : "↻");
   switch (env.event) {
     case "key":
-      return [h("span", { class: "mono" }, `${arrow(d.input.action)} ${d.input.key}`), " → ",
+      return [h("span", { class: "mono" }, d.input ? `${arrow(d.input.action)} ${d.input.key}` : "⏱ timer"), " → ",
         h("span", { class: "mono" }, d.output.length ? d.output.map((o) => `${arrow(o.action)} ${o.key}`).join("  ") : "nothing"),
         h("span", { class: "muted" }, ` · ${deviceName(d.device)}`)];
     case "layer.changed":

@@ -1,8 +1,16 @@
 // The simulator: type into a capture box (or write a script), run it through POST /api/simulate.
+// While a keyboard is grabbed the box takes raw keys from the daemon (POST /api/capture: the
+// physical key before remapping, nothing typed); otherwise, labelled, the browser's keydown.
 
 import { post } from "../api.js";
 import { h, replace } from "../dom.js";
 import { linuxKey } from "../keymap.js";
+import { state } from "../state.js";
+
+const CAPTURE_MS = 10000;
+const RAW_HINT = "Click here, then press keys on a grabbed keyboard: raw keys (before remapping), nothing is typed; each is recorded as a tap";
+const BROWSER_HINT = "Click here and type: browser keys (after the daemon's remapping; no keyboard is grabbed), recorded with their timing";
+const grabbed = () => [...state.devices.values()].some((d) => d.grabbed);
 
 // kept across redraws of the editor
 const sim = { script: "d:capslock t:50 u:capslock", output: null, error: null, held: new Set(), t0: null, last: 0 };
@@ -12,18 +20,56 @@ export function simulatorPanel({ profile, showErrors }) {
     value: sim.script, oninput: (e) => { sim.script = e.target.value; } });
   const out = h("div", { class: "sim-output" });
   const error = h("div", { class: "field-error sim-error", role: "alert" });
+  let raw = grabbed(); // raw capture from the daemon, else the browser's keydown
+  let listening = false;
   const capture = h("div", {
     class: "capture", tabindex: "0", role: "textbox", "aria-label": "Key capture",
-    onkeydown: (e) => key(e, "d"), onkeyup: (e) => key(e, "u"),
-    onblur: () => capture.classList.remove("recording"), onfocus: () => capture.classList.add("recording"),
-  }, h("span", { class: "muted" }, "Click here and type: your keys are recorded with their timing"));
+    dataset: { mode: raw ? "raw" : "browser" },
+    onkeydown: (e) => { if (!raw) key(e, "d"); }, onkeyup: (e) => { if (!raw) key(e, "u"); },
+    onblur: () => capture.classList.remove("recording"),
+    onfocus: () => {
+      capture.classList.add("recording");
+      if (grabbed() !== raw) setMode(grabbed()); // keyboards were grabbed or released since
+      if (raw) listen();
+    },
+  }, h("span", { class: "muted" }, raw ? RAW_HINT : BROWSER_HINT));
+
+  function setMode(isRaw, hint) {
+    raw = isRaw;
+    capture.dataset.mode = raw ? "raw" : "browser";
+    replace(capture, h("span", { class: "muted" }, hint ?? (raw ? RAW_HINT : BROWSER_HINT)));
+  }
+
+  /** While the box has focus, ask the daemon for one raw key after another; each is a tap. */
+  async function listen() {
+    if (listening) return;
+    listening = true;
+    try {
+      while (raw && capture.classList.contains("recording")) {
+        const res = await post("/capture", { device: null, timeout_ms: CAPTURE_MS });
+        if (res?.key) { // recorded even if the box lost focus meanwhile: the key was consumed
+          const now = performance.now();
+          record("d", res.key, now);
+          record("u", res.key, now);
+          replace(capture, h("span", { class: "mono" }, `${res.key} (raw)`));
+        }
+      }
+    } catch (err) {
+      if (err.status === 409 && /grab/i.test(err.message || "")) setMode(false); // nothing grabbed now
+      else replace(error, err.message);
+    } finally {
+      listening = false;
+    }
+  }
 
   function key(e, kind) {
     e.preventDefault();
     if (e.repeat) return;
     const name = linuxKey(e.code);
-    if (!name) return;
-    const now = e.timeStamp;
+    if (name) record(kind, name, e.timeStamp);
+  }
+
+  function record(kind, name, now) {
     if (sim.held.size === 0 && kind === "d" && (sim.t0 === null || now - sim.last > 1500)) {
       sim.t0 = now; // a new burst of typing starts a new script
       sim.script = "";

@@ -1,0 +1,167 @@
+"""The attached keyboards as one table: they come (attach, hotplug), go (detach), panic, take a
+configuration and injected input. The loop's thread drives it; nothing here selects or sleeps.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .capture import Capture
+from .errors import DeviceGone, NotSupported, UnknownDevice
+from .inbox import Steps
+from .keyboard import Keyboard
+from .layering import Layering
+from .outbox import DeviceChange, Outbox
+from .ports import EngineFactory, Provider, Source
+from .types import Config, DeviceInfo
+
+if TYPE_CHECKING:
+    from .engine import CompiledProfile
+
+log = logging.getLogger("keyrx.hw")
+
+
+class Keyboards:
+    """Every attached `Keyboard` by device id, with the configuration they run."""
+
+    def __init__(self, provider: Provider, engine_factory: EngineFactory, outbox: Outbox,
+                 capture: Capture, grab_wait_ms: float) -> None:
+        self.provider = provider
+        self.by_id: dict[str, Keyboard] = {}
+        self.config = Config()
+        self.key_events = False  # someone wants `key` events (set_key_events)
+        self.panicked = False
+        self.dirty = True  # a keyboard came or went: the loop rebuilds its select set
+        self._engine_factory = engine_factory
+        self._outbox = outbox
+        self._capture = capture
+        self._grab_wait_ms = grab_wait_ms
+        self.layering = Layering()  # focus, layer operations, virtual keys (hw/layering.py)
+
+    def take_dirty(self) -> bool:
+        """Whether the select set must be rebuilt since the last call."""
+        dirty, self.dirty = self.dirty, False
+        for kb in self.by_id.values():
+            dirty |= kb.dirty
+            kb.dirty = False
+        return dirty
+
+    # -- input and timers ------------------------------------------------------------------
+    def read(self, kb: Keyboard) -> None:
+        """Read what the keyboard has; detach it when it is gone."""
+        try:
+            kb.read()
+        except DeviceGone as exc:
+            log.warning("device %s: %s; detaching", kb.info.id, exc)
+            self.detach(kb.info.id, "unplugged", disconnected=True)
+        self._after(kb)
+
+    def tick(self, now: float) -> None:
+        """Run every keyboard's due timers."""
+        for kb in list(self.by_id.values()):
+            kb.tick(now)
+            self._after(kb)
+        self._capture.expire(now, self.by_id)
+
+    def first_deadline(self, first: float | None) -> float | None:
+        """The earliest keyboard deadline, or `first` when that is sooner."""
+        for kb in self.by_id.values():
+            deadline = kb.next_deadline()
+            if deadline is not None and (first is None or deadline < first):
+                first = deadline
+        return first
+
+    def _after(self, kb: Keyboard) -> None:
+        self._capture.took(kb, self.by_id)
+        if kb.panicked:
+            self.panic(kb)
+
+    # -- commands --------------------------------------------------------------------------
+    def configure(self, config: Config) -> None:
+        """Run this configuration (ends a panic)."""
+        self.config = config
+        if self.panicked:
+            self.panicked = False
+            self._outbox.set_state("running", f"re-enabled after panic; {len(self.by_id)} keyboard(s)")
+        for dev_id, kb in list(self.by_id.items()):
+            kb.configure(config.for_device(dev_id).enabled, config.profile_for(dev_id))
+        self._capture.check("the keyboard was disabled", self.by_id)
+
+    def inject(self, dev_id: str, steps: Steps) -> None:
+        """Feed input to an injectable keyboard."""
+        kb = self.by_id.get(dev_id)
+        if kb is None:
+            raise UnknownDevice(dev_id)
+        if not self.provider.injectable:
+            raise NotSupported(f"device {dev_id} is a real keyboard; only virtual ones take injected input")
+        kb.inject(steps)
+
+    def set_key_events(self, wanted: bool) -> None:
+        """Whether someone wants a `key` event per input key (the virtual backend always does)."""
+        self.key_events = wanted
+        for kb in self.by_id.values():
+            kb.key_events = self._key_events_wanted()
+
+    def _key_events_wanted(self) -> bool:
+        return self.key_events or self.provider.injectable
+
+    # -- keyboards come, go and panic ------------------------------------------------------
+    def panic(self, kb: Keyboard) -> None:
+        """The combo on one keyboard releases every keyboard, until the API re-enables them."""
+        kb.panicked = False
+        self.panicked = True
+        for other in list(self.by_id.values()):
+            other.grab_at = None
+            other.dirty = True
+            if other.grabbed:
+                other.ungrab("panic")
+        self._outbox.set_state("panic", f"panic combo (Backspace+Escape+Enter) on {kb.info.name}: every "
+                               "keyboard released; re-enable through the API (activate a profile or "
+                               "enable a device)")
+        self._capture.check("the panic combo released every keyboard", self.by_id)
+
+    def hotplug(self) -> None:
+        """Take what the provider saw come and go."""
+        added, removed = self.provider.hotplug()
+        for dev_id in removed:
+            self.detach(dev_id, "unplugged", disconnected=True)
+        for info, source in added:
+            self.detach(info.id, "replaced", disconnected=True)  # came back before we saw it go
+            self.attach(info, source)
+
+    def attach(self, info: DeviceInfo, source: Source) -> None:
+        """A keyboard arrived: remap it, and grab it when it is enabled."""
+        profile: CompiledProfile | None = self.config.profile_for(info.id)
+        kb = Keyboard(info, source, self._engine_factory(profile), profile, outbox=self._outbox.pending,
+                      make_sink=self.provider.make_sink, grab_wait_ms=self._grab_wait_ms,
+                      key_events=self._key_events_wanted())
+        self.by_id[info.id] = kb
+        self._capture.arm(kb)
+        self.layering.attached(kb)
+        self.dirty = True
+        self._outbox.pending.append(DeviceChange("device.connected", info))
+        if self.config.for_device(info.id).enabled and not self.panicked:
+            kb.grab("enabled")
+
+    def detach(self, dev_id: str, reason: str, *, disconnected: bool) -> None:
+        """Release a keyboard and forget it (`disconnected`: it is gone, say so)."""
+        self.dirty = True
+        kb = self.by_id.pop(dev_id, None)
+        if kb is None:
+            return
+        self._capture.check(f"{kb.info.name} was released ({reason})", self.by_id)
+        try:
+            kb.close(reason, gone=disconnected)
+        finally:
+            if disconnected:
+                gone = replace(kb.info, connected=False, grabbed=False)
+                self._outbox.pending.append(DeviceChange("device.disconnected", gone))
+
+    def detach_all(self, reason: str) -> None:
+        """Release every keyboard (the loop is ending)."""
+        for dev_id in list(self.by_id):
+            self.detach(dev_id, reason, disconnected=False)
+
+
+__all__ = ["Keyboards"]
