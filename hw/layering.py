@@ -6,7 +6,7 @@ that attaches later starts with the app layers of the window in focus.
 from __future__ import annotations
 
 from .engine.apps import Focus
-from .engine.layerops import FocusChange
+from .engine.layerops import Control, FocusChange
 from .errors import UnknownDevice
 from .inbox import LayerCommand, SetFocus, VirtualKey
 from .keyboard import Keyboard
@@ -23,13 +23,13 @@ class Layering:
         if isinstance(cmd, SetFocus):
             self.focus = cmd.focus
             for kb in keyboards.values():
-                kb.control(FocusChange(cmd.focus), "focus")
+                self._control(kb, FocusChange(cmd.focus), "focus")
         elif isinstance(cmd, LayerCommand):
             if cmd.device_id is None:
                 for kb in keyboards.values():
-                    kb.control(cmd.op, "api")
+                    self._control(kb, cmd.op, "api")
             else:
-                self._keyboard(cmd.device_id, keyboards).control(cmd.op, "api")
+                self._control(self._keyboard(cmd.device_id, keyboards), cmd.op, "api")
         else:
             kb = self._keyboard(cmd.device_id, keyboards)
             code = kb.profile.virtual_keys.get(cmd.name) if kb.profile is not None else None
@@ -45,7 +45,13 @@ class Layering:
     def attached(self, kb: Keyboard) -> None:
         """A keyboard came: it follows the window in focus."""
         if self.focus is not None:
-            kb.control(FocusChange(self.focus), "focus")
+            self._control(kb, FocusChange(self.focus), "focus")
+
+    @staticmethod
+    def _control(kb: Keyboard, ctl: Control, source: str) -> None:
+        kb.control(ctl, source)
+        if kb.out is not None:
+            kb.out.syn()  # whatever it wrote goes out as one frame
 
     @staticmethod
     def _keyboard(device_id: str, keyboards: dict[str, Keyboard]) -> Keyboard:
