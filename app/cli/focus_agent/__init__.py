@@ -1,15 +1,16 @@
 """The focus agent: watches the desktop's focused window and reports it to the daemon.
 
 Lives here: `agent` (the reporter: debounced PUT /api/focus, reconnect with backoff, DELETE on
-exit), and one module per desktop backend, each a generator of `Window`s (None: nothing focused):
-`stdin` (JSON lines), `x11` (`xprop -spy` on the root window's _NET_ACTIVE_WINDOW), `sway` (i3/sway
-IPC `window` events), `hyprland` (.socket2.sock `activewindow>>`), `niri` (`niri msg --json
-event-stream`), `relay` (a local socket the shipped KWin script and GNOME extension write to).
+exit), and the desktop backends, each a generator of `Window`s (None: nothing focused):
+`backends` (`stdin` JSON lines, sway/i3 IPC `window` events, Hyprland's .socket2.sock
+`activewindow>>`, `niri msg --json event-stream`, and `auto` detection) and `x11` (`xprop -spy` on
+the root window's _NET_ACTIVE_WINDOW and on the active window's title). KDE and GNOME report from
+inside the desktop (contrib/).
 Standard library and `requests` only: the CLI imports this without the server.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
 
@@ -21,7 +22,7 @@ class Window:
     title: str = ""
 
 
-Windows = Iterator["Window | None"]
+Windows = Generator["Window | None", None, None]
 Backend = Callable[[], Windows]
 
 __all__ = ["Backend", "Window", "Windows"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -86,8 +87,15 @@ class Reporter:
                 self.sleep(BACKOFF_S[attempt])
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run_agent(windows: Windows, reporter: Reporter) -> None:
-    """Feed a backend's windows to the reporter until the backend ends (or Ctrl-C)."""
+    """Feed a backend's windows to the reporter until the backend ends, Ctrl-C or SIGTERM (what
+    `systemctl --user stop` sends)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
     sender = threading.Thread(target=reporter.run, name="keyrx-focus-sender", daemon=True)
     sender.start()
     try:
@@ -96,5 +104,6 @@ def run_agent(windows: Windows, reporter: Reporter) -> None:
     except KeyboardInterrupt:
         pass  # leaving: DELETE below
     finally:
+        windows.close()  # a backend's own processes end with it
         reporter.end()
         sender.join(timeout=10)

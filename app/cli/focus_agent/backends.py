@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import socket
 import struct
@@ -15,6 +14,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from . import Window, Windows
+from .x11 import from_x11
 
 RETRY_S = (0.5, 1.0, 2.0, 5.0)
 
@@ -45,37 +45,6 @@ def _lines(argv: list[str]) -> Iterator[str]:
                 yield line
         time.sleep(RETRY_S[min(attempt, len(RETRY_S) - 1)])
         attempt += 1
-
-
-_XPROP_VALUE = re.compile(r'"((?:[^"\\]|\\.)*)"')
-
-
-def x11_window(window_id: str) -> Window | None:
-    """WM_CLASS (its class part) and _NET_WM_NAME of a window, read with xprop."""
-    if window_id in ("0x0", "0"):
-        return None
-    out = subprocess.run(["xprop", "-id", window_id, "WM_CLASS", "_NET_WM_NAME", "WM_NAME"],
-                         capture_output=True, text=True, timeout=2).stdout
-    props: dict[str, list[str]] = {}
-    for line in out.splitlines():
-        name = line.split("(", 1)[0].split(" ", 1)[0]
-        props[name] = [v.encode().decode("unicode_escape", "replace") if "\\" in v else v
-                       for v in _XPROP_VALUE.findall(line)]
-    classes = props.get("WM_CLASS") or [""]
-    title = (props.get("_NET_WM_NAME") or props.get("WM_NAME") or [""])[0]
-    return Window(classes[-1], title)
-
-
-def from_x11() -> Windows:
-    """_NET_ACTIVE_WINDOW on the root window (`xprop -spy`: a PropertyNotify each change), then the
-    new window's WM_CLASS and _NET_WM_NAME. Title changes within one window are not followed."""
-    last: Window | None | bool = False
-    for line in _lines(["xprop", "-root", "-spy", "_NET_ACTIVE_WINDOW"]):
-        match = re.search(r"window id # (0x[0-9a-fA-F]+)", line)
-        window = x11_window(match.group(1)) if match else None
-        if window != last:
-            last = window
-            yield window
 
 
 def _sway_socket() -> str:
