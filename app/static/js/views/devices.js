@@ -32,7 +32,7 @@ function deviceCard(d) {
     h("div", { class: "badges" },
       badge(d.connected ? "connected" : "disconnected", d.connected ? "ok" : "off", "state-connected"),
       badge(d.grabbed ? "grabbed" : "not grabbed", d.grabbed ? "ok" : "off", "state-grabbed"),
-      layers && layers.length > 1 ? badge(`layer: ${layers.at(-1)}`, "info", "state-layer") : null),
+      layers ? badge(`layers: ${layers.join(" › ")}`, layers.length > 1 ? "info" : "off", "state-layer") : null),
     h("dl", { class: "fields" },
       h("dt", {}, "Label"),
       h("dd", {}, h("input", {

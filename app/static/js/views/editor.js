@@ -3,6 +3,7 @@
 import { get, put } from "../api.js";
 import { h, replace, toast } from "../dom.js";
 import { state } from "../state.js";
+import { appsBody, appsCard, appsModel } from "./apps.js";
 import { exportProfile, remove, rename, setActive } from "./profiles.js";
 import { simulatorPanel } from "./simulator.js";
 import { editorBar, edited, keyboardClosed, keyboardMode, keyboardView } from "./keyboard.js";
@@ -93,6 +94,7 @@ function toModel(p) {
       name: layer,
       rows: Object.entries(map || {}).map(([key, action]) => ({ key, action: actionText(action) })),
     })),
+    apps: appsModel(p), hadApps: "apps" in p, virtual_keys: p.virtual_keys,
     combos: (p.combos || []).map((c) => ({
       keys: (c.keys || []).join(" "), action: actionText(c.action),
       timeout_ms: c.timeout_ms ?? "", layers: (c.layers || []).join(" "),
@@ -130,7 +132,8 @@ export function currentProfile() {
   for (const [k, v] of Object.entries(m.settings)) {
     if (String(v).trim() !== "") settings[k] = Number.isFinite(Number(v)) ? Number(v) : v;
   }
-  return { body: { name: editor.name, description: m.description, settings, layers, combos }, errors };
+  const more = { ...(m.apps.length || m.hadApps ? { apps: appsBody(m.apps) } : {}), ...(m.virtual_keys ? { virtual_keys: m.virtual_keys } : {}) };
+  return { body: { name: editor.name, description: m.description, settings, layers, combos, ...more }, errors };
 }
 
 function touch() {
@@ -183,6 +186,7 @@ function draw() {
           h("div", { class: "row" },
             h("button", { class: "add-layer", onclick: () => { m.layers.push({ name: nextLayerName(), rows: [{ key: "", action: "" }] }); touch(); draw(); } }, "+ Layer")),
           combosCard()],
+        appsCard({ rules: m.apps, layerNames: m.layers.map((l) => l.name.trim()).filter((n) => n && n !== "base"), input, changed: () => { touch(); draw(); } }),
         help()),
       h("aside", { class: "editor-side" }, simulatorPanel({ profile: () => currentProfile(), showErrors }))));
 }
