@@ -5,14 +5,13 @@ import hmac
 import logging
 import os
 import re
-import secrets
 from pathlib import Path
 from typing import Iterable
 
 from flask import Flask, Request, request
 
 from .errors import ApiError
-from .tokens import ScopedTokens
+from .tokens import ScopedTokens, new_token_file
 
 log = logging.getLogger("keyrx.security")
 
@@ -40,13 +39,8 @@ def load_token(data_dir: Path, fixed: str | None) -> str:
             return token
     except FileNotFoundError:
         pass  # first start: create it below
-    token = secrets.token_urlsafe(32)  # 256 bits
     tmp = path.with_name(f".token.{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(token + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+    token = new_token_file(tmp)
     try:
         os.link(tmp, path)  # never overwrite a token another process created meanwhile
     except FileExistsError:

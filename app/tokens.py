@@ -38,6 +38,18 @@ SCOPES: dict[str, Scope] = {
 }
 
 
+def new_token_file(tmp: Path) -> str:
+    """A new 256-bit token written to `tmp` (0600, on disk before this returns), for the caller to
+    link or rename into its place, so no reader ever sees a half-written token."""
+    token = secrets.token_urlsafe(32)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(token + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    return token
+
+
 def scope_file(data_dir: Path, scope: str) -> Path:
     """Where the token of `scope` is kept."""
     if scope not in SCOPES:
@@ -50,13 +62,8 @@ def mint(data_dir: Path, scope: str) -> str:
     service user)."""
     path = scope_file(data_dir, scope)
     path.parent.mkdir(mode=0o700, exist_ok=True)
-    token = secrets.token_urlsafe(32)
     tmp = path.with_name(f".{scope}.{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(token + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+    token = new_token_file(tmp)
     if os.geteuid() == 0:
         owner = data_dir.stat()
         for p in (path.parent, tmp):

@@ -16,20 +16,16 @@ SCHEDULE = [("00:00", None), ("09:00", "work"), ("18:00", None)]
 API = daemon_url() + "/api"    # KEYRX_URL, else http://127.0.0.1:9867
 TOKEN = script_token()         # KEYRX_TOKEN, else the token file
 
-s = requests.Session()
-s.headers["Authorization"] = f"Bearer {TOKEN}"
+
+def at(text):
+    """"9:30" or "09:30" as a time of day, for comparing (as strings, "9:30" sorts after "18:00")."""
+    return datetime.datetime.strptime(text, "%H:%M").time()
 
 
-def clock(text):
-    """"9:30" as a time of day (as strings, "9:30" would sort after "18:00")."""
-    hours, minutes = text.split(":")
-    return datetime.time(int(hours), int(minutes))
-
-
-now = clock(sys.argv[1]) if len(sys.argv) > 1 else datetime.datetime.now().time().replace(second=0, microsecond=0)
-layer = [name for start, name in SCHEDULE if clock(start) <= now][-1]
+now = at(sys.argv[1] if len(sys.argv) > 1 else datetime.datetime.now().strftime("%H:%M"))
+layer = [name for start, name in SCHEDULE if at(start) <= now][-1]
 body = {"op": "switch", "layer": layer} if layer else {"op": "clear"}
-r = s.post(f"{API}/layers", json=body, timeout=10)
+r = requests.post(f"{API}/layers", json=body, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
 if r.status_code == 422:
     sys.exit(f"no keyboard's profile has the layer '{layer}': {r.json()['detail']}")
 r.raise_for_status()

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.conftest import ROOT, TOKEN, Daemon
-from tests.e2e.test_ws import settled
+from tests.e2e.conftest import ROOT, TOKEN, Daemon, settled_daemon
 from tests.e2e.wsclient import WsClient
 
 pytestmark = pytest.mark.e2e
@@ -30,17 +29,14 @@ SECRET_TITLE = "Re: salary review 7f3a"
 
 @pytest.fixture(scope="module")
 def d(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
-    daemon = Daemon(tmp_path_factory.mktemp("focus"), KEYRX_LOG_LEVEL="debug")
-    daemon.start()
-    try:
-        settled(daemon)
+    with settled_daemon(tmp_path_factory.mktemp("focus"), KEYRX_LOG_LEVEL="debug") as daemon:
         assert daemon.post("/api/profiles", json={"name": "apps", **APPS}).status_code == 201
         assert daemon.post("/api/profiles", json={"name": "plain", "layers": {"base": {}}}).status_code == 201
         assert daemon.post("/api/profiles/apps/activate").status_code == 200
-        yield daemon
-    finally:
-        daemon.delete("/api/focus")
-        daemon.stop()
+        try:
+            yield daemon
+        finally:
+            daemon.delete("/api/focus")
 
 
 def dev(d: Daemon) -> str:
