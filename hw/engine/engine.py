@@ -147,9 +147,7 @@ class Engine:
 
     def _process(self, code: int, value: int, t: float, now: float, out: Out) -> None:
         """Run one event that nothing is waiting in front of."""
-        if value == CONTROL:
-            apply_control(self, self.controls.popleft(), out)
-        elif value == 1:
+        if value == 1:
             if code in self.down:
                 return
             if code in self.nocombo:
@@ -174,6 +172,8 @@ class Engine:
                 rec = None if rec.done else rec.rec
             if type(rec) is KeyAct and rec.rep >= 0 and rec.rep in self.count:
                 out.append((rec.rep, 2))
+        elif value == CONTROL:  # last: key events never pay for it
+            apply_control(self, self.controls.popleft(), out)
 
     # --- input waiting behind an undecided key or a macro ------------------------------
 

@@ -38,10 +38,11 @@ class Keymap:
             act = maps[layer].get(code)
             if act is not None:
                 return act
-        for layer in reversed(layers.apps):
-            act = maps[layer].get(code)
-            if act is not None:
-                return act
+        if layers.apps:  # none unless a rule matches the focused window
+            for layer in reversed(layers.apps):
+                act = maps[layer].get(code)
+                if act is not None:
+                    return act
         act = maps[layers.bottom].get(code)
         return self.plain(code) if act is None else act
 
