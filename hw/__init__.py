@@ -7,20 +7,21 @@ with a `publish` callable, hands it the whole configuration with `apply` and ask
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from typing import Any
 
+from . import engine
 from .capture import Captured
 from .engine import (
     SETTINGS,
     CompiledProfile,
     all_names,
     code_of,
-    compile_profile,
     is_key,
     name_of,
     parse_events,
     parse_script,
     simulate,
-    validate_profile,
 )
 from .engine import suggest as suggest_key
 from .engine.apps import Focus, app_layers, matching_rules
@@ -33,6 +34,7 @@ from .ports import EngineFactory, Provider
 from .types import Config, DeviceConfig, DeviceInfo, HwState, Natives, Publish
 from .unavailable import UnavailableProvider
 from .virtual import VirtualProvider
+from .xkb import HostLayouts, host_layouts
 
 BACKENDS = ("auto", "evdev", "virtual", "none")
 
@@ -47,6 +49,16 @@ def matched_layers(profile: CompiledProfile | None, focus: Focus | None) -> list
 def matched_rules(profile: CompiledProfile | None, focus: Focus | None) -> list[int]:
     """The indices of the profile's `apps` rules the window matches."""
     return [] if profile is None else matching_rules(profile.apps, focus)
+
+
+def validate_profile(profile: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Errors by dotted path; `settings.host_layout` is looked up in the system's xkb layouts."""
+    return engine.validate_profile(profile, host_layouts().resolver())
+
+
+def compile_profile(profile: Mapping[str, Any]) -> CompiledProfile:
+    """The engine's form of a profile, text typed for its host layout; ProfileError if invalid."""
+    return engine.compile_profile(profile, host_layouts().resolver())
 
 
 def evdev_problem() -> str | None:
@@ -94,10 +106,11 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
                 grab_wait_ms=grab_wait_ms, realtime=provider.name == "evdev")
 
 
-__all__ = ["BACKENDS", "Busy", "Captured", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo", "EngineFactory",
-           "LAYER_OPS", "CompiledProfile", "Done", "Focus", "LayerCommand", "LayerOp", "SetFocus", "VirtualKey",
-           "matched_layers", "matched_rules",
-           "HwError", "HwState", "Loop", "Natives", "NotGrabbed", "NotSupported", "ProfileError", "Provider",
+__all__ = ["BACKENDS", "Busy", "Captured", "CompiledProfile", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo",
+           "Done", "EngineFactory", "Focus", "HostLayouts", "HwError", "HwState", "LAYER_OPS", "LayerCommand",
+           "LayerOp", "Loop", "Natives", "NotGrabbed", "NotSupported", "ProfileError", "Provider", "SetFocus",
+           "VirtualKey",
+           "host_layouts", "matched_layers", "matched_rules",
            "Publish", "SETTINGS", "ScriptError", "UnknownDevice", "all_names", "code_of",
            "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
            "parse_events", "parse_script", "simulate", "suggest_key", "validate_profile"]

@@ -25,6 +25,9 @@ log = logging.getLogger("keyrx.hw")
 
 OUTPUT_PREFIX = "KeyRx: "  # our output devices are named "KeyRx: <source name>"
 PHYS_PREFIX = "keyrx/"  # ... and carry the source's phys behind this prefix
+POINTER_NAME, POINTER_PHYS = "KeyRx pointer", "keyrx/pointer"  # the one pointer output (hw/pointer.py)
+POINTER_BUTTONS = list(range(0x110, 0x118))  # BTN_LEFT .. BTN_TASK
+POINTER_AXES = [0x00, 0x01, 0x06, 0x08, 0x0B, 0x0C]  # REL_X, REL_Y, REL_HWHEEL, REL_WHEEL and hi-res
 LETTERS = frozenset(getattr(ecodes, f"KEY_{c}") for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 MIN_LETTERS = 20  # a keyboard has (nearly) all letters; media keys, power buttons, mice don't
 RETRY_MS = (10.0, 30.0, 100.0, 250.0, 500.0, 1000.0, 2000.0)  # udev sets permissions a bit later
@@ -142,7 +145,8 @@ class EvdevProvider:
     def _is_ours(self, path: str, dev: Any) -> bool:
         if path in self._own:
             return True
-        named = (dev.name or "").startswith(OUTPUT_PREFIX) or (dev.phys or "").startswith(PHYS_PREFIX)
+        named = (dev.name or "").startswith((OUTPUT_PREFIX, POINTER_NAME)) or \
+            (dev.phys or "").startswith(PHYS_PREFIX)
         return named and self._virtual(path) is not False
 
     def _virtual(self, path: str) -> bool | None:
@@ -223,6 +227,19 @@ class EvdevProvider:
                           "/dev/uinput exists and is writable (modprobe uinput; config/60-keyrx.rules and the "
                           "'uinput' group)"
                           ) from exc
+        return self._own_sink(ui)
+
+    def make_pointer(self) -> Sink:
+        """The `KeyRx pointer` device: mouse buttons, motion and both wheels with hi-res."""
+        try:
+            ui = self._uinput({ecodes.EV_KEY: POINTER_BUTTONS, ecodes.EV_REL: POINTER_AXES},
+                              name=POINTER_NAME, phys=POINTER_PHYS, vendor=0, product=0, bustype=0x06)
+        except (OSError, evdev.UInputError) as exc:
+            raise HwError(f"cannot create the pointer device: {exc}; check that /dev/uinput is writable") from exc
+        return self._own_sink(ui)
+
+    def _own_sink(self, ui: Any) -> Sink:
+        """A uinput device of ours as a sink; its node is never taken as a keyboard."""
         node = getattr(getattr(ui, "device", None), "path", None)
         if isinstance(node, str):
             self._own.add(node)

@@ -13,10 +13,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .ecodes import EV_KEY, EV_LED, EV_SYN, PANIC_KEYS, REPEAT, SYN_DROPPED, SYN_REPORT
+from .engine.pointer import AXES
 from .errors import HwError
 from .native import now_ms
 from .outbox import DeviceChange, Happening, KeyStroke, LayerChange
 from .output import Output
+from .pointer import PointerDevice, PointerShare
 from .ports import Out, Remapper, Sink, Source
 from .types import DeviceInfo
 
@@ -34,7 +36,7 @@ class Keyboard:
 
     def __init__(self, info: DeviceInfo, source: Source, engine: Remapper,
                  profile: CompiledProfile | None, *, outbox: list[Happening], make_sink: MakeSink,
-                 grab_wait_ms: float, key_events: bool = False) -> None:
+                 grab_wait_ms: float, key_events: bool = False, pointer: PointerDevice | None = None) -> None:
         self.info = info
         self.source = source
         self.engine = engine
@@ -55,7 +57,7 @@ class Keyboard:
         self._outbox = outbox
         self._make_sink = make_sink
         self._grab_wait_ms = grab_wait_ms
-        outbox.append(LayerChange(info.id, engine.layer_state(), "profile", publish=False))
+        self._pointer = pointer  # the loop's pointer device: buttons and motion go there
 
     # -- what the loop selects on and when it must come back -------------------------
     def input_fd(self) -> int | None:
@@ -90,7 +92,8 @@ class Keyboard:
         self.grab_at = None
         try:
             if self.out is None:
-                self.out = Output(self._make_sink(self.info, self.source))
+                self.out = Output(self._make_sink(self.info, self.source),
+                                  PointerShare(self._pointer) if self._pointer is not None else None)
             self.source.grab()
         except HwError as exc:
             log.warning("cannot grab %s: %s", self.info.id, exc)
@@ -169,8 +172,6 @@ class Keyboard:
     def virtual_key(self, code: int, value: int, name: str) -> None:
         """A virtual key (input `code`, called `name`) goes down (1) or up (0), as a physical key would."""
         self._key(code, value, now_ms(), name, "api")
-        if self.out is not None:
-            self.out.syn()
 
     # -- input ---------------------------------------------------------------------------
     def read(self) -> None:
@@ -215,8 +216,9 @@ class Keyboard:
         if deadline is not None and deadline <= now:
             out = self.engine.advance(now)
             self._emit(out)
-            if self.key_events and out:
-                self._outbox.append(KeyStroke(self.info.id, None, 0, out))
+            shown = [o for o in out if o[0] not in AXES] if self.key_events else None
+            if shown:  # a held move or wheel key's timed steps (100 a second) are not events
+                self._outbox.append(KeyStroke(self.info.id, None, 0, shown))
         if self.out is not None:
             self.out.syn()
         self._layers_changed()  # a timeout may have settled a layer key
@@ -234,8 +236,7 @@ class Keyboard:
         except HwError as exc:  # the keyboard is going away; its read will say so
             log.info("LEDs of %s: %s", self.info.id, exc)
 
-    def _key(self, code: int, value: int, now: float, label: str | None = None,
-             source: str = "key") -> None:
+    def _key(self, code: int, value: int, now: float, label: str | None = None, source: str = "key") -> None:
         if not self.grabbed:
             return
         if value == 1:
@@ -275,8 +276,7 @@ class Keyboard:
                 self.out.key(code, value)
 
     def _layers_changed(self, source: str = "key") -> None:
-        layers = self.engine.layers()
-        if layers != self.layers:
+        if (layers := self.engine.layers()) != self.layers:
             self.layers = layers
             self._outbox.append(LayerChange(self.info.id, self.engine.layer_state(), source))
 

@@ -12,7 +12,8 @@ from .errors import DeviceGone, NotSupported, UnknownDevice
 from .inbox import Steps
 from .keyboard import Keyboard
 from .layering import Layering
-from .outbox import DeviceChange, Outbox
+from .outbox import DeviceChange, LayerChange, Outbox
+from .pointer import PointerDevice
 from .ports import EngineFactory, Provider, Source
 from .types import Config, DeviceInfo
 
@@ -38,6 +39,7 @@ class Keyboards:
         self._capture = capture
         self._grab_wait_ms = grab_wait_ms
         self.layering = Layering()  # focus, layer operations, virtual keys (hw/layering.py)
+        self.pointer = PointerDevice(provider.make_pointer)  # made when a profile first needs it
 
     def take_dirty(self) -> bool:
         """Whether the select set must be rebuilt since the last call."""
@@ -81,6 +83,7 @@ class Keyboards:
     def configure(self, config: Config) -> None:
         """Run this configuration (ends a panic)."""
         self.config = config
+        self.pointer.ensure_for(config)
         if self.panicked:
             self.panicked = False
             self._outbox.set_state("running", f"re-enabled after panic; {len(self.by_id)} keyboard(s)")
@@ -135,8 +138,9 @@ class Keyboards:
         profile: CompiledProfile | None = self.config.profile_for(info.id)
         kb = Keyboard(info, source, self._engine_factory(profile), profile, outbox=self._outbox.pending,
                       make_sink=self.provider.make_sink, grab_wait_ms=self._grab_wait_ms,
-                      key_events=self._key_events_wanted())
+                      key_events=self._key_events_wanted(), pointer=self.pointer)
         self.by_id[info.id] = kb
+        self._outbox.pending.append(LayerChange(info.id, kb.engine.layer_state(), "profile", publish=False))
         self._capture.arm(kb)
         self.layering.attached(kb)
         self.dirty = True
@@ -159,9 +163,12 @@ class Keyboards:
                 self._outbox.pending.append(DeviceChange("device.disconnected", gone))
 
     def detach_all(self, reason: str) -> None:
-        """Release every keyboard (the loop is ending)."""
-        for dev_id in list(self.by_id):
-            self.detach(dev_id, reason, disconnected=False)
+        """Release every keyboard, then the pointer device (the loop is ending)."""
+        try:
+            for dev_id in list(self.by_id):
+                self.detach(dev_id, reason, disconnected=False)
+        finally:
+            self.pointer.close()
 
 
 __all__ = ["Keyboards"]

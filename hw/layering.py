@@ -40,6 +40,7 @@ class Layering:
             for value in values.get(cmd.op, []):
                 if (value == 1) != (code in kb.down):  # pressing a held key, releasing a free one: nothing
                     kb.virtual_key(code, value, cmd.name)
+                    Layering._syn(kb)  # a tap is two frames, as typed
             cmd.down.append(code in kb.down)
 
     def attached(self, kb: Keyboard) -> None:
@@ -50,8 +51,12 @@ class Layering:
     @staticmethod
     def _control(kb: Keyboard, ctl: Control, source: str) -> None:
         kb.control(ctl, source)
+        Layering._syn(kb)  # whatever it wrote goes out as one frame
+
+    @staticmethod
+    def _syn(kb: Keyboard) -> None:
         if kb.out is not None:
-            kb.out.syn()  # whatever it wrote goes out as one frame
+            kb.out.syn()
 
     @staticmethod
     def _keyboard(device_id: str, keyboards: dict[str, Keyboard]) -> Keyboard:

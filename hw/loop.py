@@ -104,6 +104,7 @@ class Loop:
             for info, source in self.provider.scan():
                 keyboards.attach(info, source)
             self._outbox.set_state("running", f"{len(keyboards.by_id)} keyboard(s)")
+            keyboards.pointer.ensure_for(keyboards.config)
             self._ready.set()
             self._serve()
         except HwError as exc:

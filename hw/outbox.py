@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .ecodes import action_name
+from .engine.pointer import AXES
 from .ports import Out
 from .types import DeviceInfo, HwState, Publish, State
 
@@ -121,7 +122,8 @@ class Outbox:
             "device": key.device,
             "input": None if key.code is None else {"key": key.label or name(key.code),
                                                     "action": action_name(key.value)},
-            "output": [{"key": name(c), "action": action_name(v)} for c, v in key.out],
+            "output": [{"rel": AXES[c], "value": v} if c in AXES else {"key": name(c), "action": action_name(v)}
+                       for c, v in key.out],
         }
 
 

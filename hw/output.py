@@ -1,20 +1,38 @@
-"""An output device as the keyboard drives it: frames of key events, and a record of the keys it holds."""
+"""An output device as the keyboard drives it: frames of key events, and a record of the keys it holds.
+
+Mouse buttons and motion from the engine go to its `PointerShare` (the pointer device), in order:
+each device's frame is ended before the other one is written to, so a ctrl-click is ctrl first.
+"""
 from __future__ import annotations
 
 from .ecodes import EV_KEY
+from .engine.pointer import POINTER_CODES, REL_BASE
+from .pointer import PointerShare, write_rel
 from .ports import Sink
 
 
 class Output:
     """Wraps a sink: knows which keys it left down, so none can stay down on any path out."""
 
-    def __init__(self, sink: Sink) -> None:
+    def __init__(self, sink: Sink, pointer: PointerShare | None = None) -> None:
         self.sink = sink
+        self.pointer = pointer  # None: buttons and motion go to this very device (a mouse's own)
         self.down: dict[int, None] = {}  # insertion-ordered: released latest first
         self._dirty = False
 
     def key(self, code: int, value: int) -> None:
         """Write a key event; a repeat or release of a key not down is dropped."""
+        pointer = self.pointer
+        if code in POINTER_CODES and pointer is not None:
+            self.syn()  # what came before on this device goes out first
+            pointer.key(code, value)
+            return
+        if pointer is not None and pointer.dirty:
+            pointer.syn()
+        if code >= REL_BASE:
+            write_rel(self.sink, code, value)
+            self._dirty = True
+            return
         if value == 1:
             self.down[code] = None
         elif code not in self.down:
@@ -34,6 +52,8 @@ class Output:
         if self._dirty:
             self._dirty = False
             self.sink.syn()
+        if self.pointer is not None:
+            self.pointer.syn()
 
     def release_held(self) -> list[int]:
         """Release every key still down (latest first) and end the frame; returns their codes."""
@@ -41,6 +61,8 @@ class Output:
         for code in codes:
             self.key(code, 0)
         self.syn()
+        if self.pointer is not None:
+            codes += self.pointer.release_held()
         return codes
 
     def close(self) -> None:

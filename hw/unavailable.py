@@ -24,5 +24,8 @@ class UnavailableProvider(FixedDevices):
     def make_sink(self, info: DeviceInfo, source: Source) -> Sink:
         raise HwError(self.reason)
 
+    def make_pointer(self) -> Sink:
+        raise HwError(self.reason)
+
     def close(self) -> None:
         """Nothing to close."""

@@ -68,6 +68,7 @@ class VirtualProvider(FixedDevices):
 
     def __init__(self, count: int = 2) -> None:
         self.count = count
+        self.pointer: VirtualOutput | None = None
 
     def open(self) -> None:
         """Nothing to open."""
@@ -88,6 +89,11 @@ class VirtualProvider(FixedDevices):
 
     def make_sink(self, info: DeviceInfo, source: Source) -> VirtualOutput:
         return VirtualOutput()
+
+    def make_pointer(self) -> VirtualOutput:
+        """The pointer device: kept as `pointer`, so its writes can be looked at."""
+        self.pointer = VirtualOutput()
+        return self.pointer
 
     def close(self) -> None:
         """Nothing to close."""

@@ -9,6 +9,14 @@ for pair in "chromium:chromium" "qemu-system-x86_64:qemu-system-x86" "cpio:cpio"
   cmd=${pair%%:*}; pkg=${pair#*:}
   command -v "$cmd" >/dev/null 2>&1 || NEED="$NEED $pkg"
 done
+# libxkbcommon and the xkb data: host layouts beyond KeyRx's own tables (the daemon runs without them)
+for pair in "/usr/share/X11/xkb/rules/evdev.lst:xkb-data"; do
+  file=${pair%%:*}; pkg=${pair#*:}
+  [ -e "$file" ] || NEED="$NEED $pkg"
+done
+found=""
+for lib in /usr/lib/*/libxkbcommon.so.0 /usr/lib/libxkbcommon.so.0; do [ -e "$lib" ] && found=1; done
+[ -n "$found" ] || NEED="$NEED libxkbcommon0"
 [ -z "$NEED" ] && exit 0
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -34,3 +34,18 @@ def vocabulary() -> dict[str, Any]:
 @bp.get("/meta")
 def meta() -> Response:
     return jsonify(vocabulary())
+
+
+@cache
+def host_layouts() -> dict[str, Any]:
+    """The body of GET /api/host-layouts: what `settings.host_layout` may name."""
+    layouts = hw.host_layouts()
+    return {"source": layouts.source, "layouts": [
+        {"name": name, "description": description,
+         "variants": [{"name": v, "description": d} for v, d in variants]}
+        for name, description, variants in layouts.listing()]}
+
+
+@bp.get("/host-layouts")
+def host_layout_list() -> Response:
+    return jsonify(host_layouts())

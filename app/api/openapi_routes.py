@@ -126,8 +126,12 @@ class StatusSchema(Schema):
                                                   "oldest_seq, ring, slow_disconnects"})
 
 
-OutputStepSchema = Schema.from_dict({"key": STR(required=True), "action": STR(required=True),
-                                     "at_ms": fields.Float(required=True)}, name="OutputStepSchema")
+OutputStepSchema = Schema.from_dict({
+    "key": STR(metadata={"description": "a key or button output: its name (with action)"}),
+    "action": STR(metadata={"description": "press, release or repeat"}),
+    "rel": STR(metadata={"description": "pointer motion instead of a key: x, y, wheel or hwheel (with value)"}),
+    "value": fields.Integer(metadata={"description": "motion in px, or wheel notches (up and right positive)"}),
+    "at_ms": fields.Float(required=True)}, name="OutputStepSchema")
 SimulateResultSchema = Schema.from_dict(
     {"output": fields.List(fields.Nested(OutputStepSchema), required=True)}, name="SimulateResultSchema")
 
@@ -162,6 +166,11 @@ describe("GET", "/api/meta", "The shared vocabulary: topics, event names, read-o
                          "default_topics": ["device", "profile", "layer", "hw"],
                          "read_only": {"profile": ["active", "revision", "created_at", "updated_at"]},
                          "settings": {"tap_hold_ms": 200, "combo_ms": 50, "oneshot_ms": 1000}}})
+describe("GET", "/api/host-layouts", "The desktop layouts settings.host_layout may name, with their variants "
+         "(from the system's xkb data, else KeyRx's own tables: source)", tag=PROF,
+         response={"type": "object", "required": ["source", "layouts"], "example": {
+             "source": "xkbcommon", "layouts": [{"name": "de", "description": "German", "variants": [
+                 {"name": "nodeadkeys", "description": "German (no dead keys)"}]}]}})
 describe("GET", "/api/active-profile", "The active profile's name (null: pass-through)", tag=PROF,
          response=ActiveNameSchema)
 describe("PUT", "/api/active-profile", "Activate a profile, or pass-through with null", tag=PROF,

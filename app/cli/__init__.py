@@ -94,12 +94,14 @@ def status(opts: Options) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--host-layout", metavar="LAYOUT[:VARIANT]",
+              help="check text for this desktop layout (e.g. de, us:dvorak) instead of settings.host_layout")
 @json_option
 @pass_options
-def check(opts: Options, files: tuple[Path, ...]) -> None:
+def check(opts: Options, files: tuple[Path, ...], host_layout: str | None) -> None:
     """Validate profile files offline; errors name the file and the field path."""
     from .profiles_file import check_file
-    results = {str(f): check_file(f) for f in files}
+    results = {str(f): check_file(f, host_layout) for f in files}
     bad = {f: errs for f, errs in results.items() if errs}
     if opts.json:
         click.echo(json.dumps({"valid": not bad, "files": {f: {"valid": not e, "errors": e}

@@ -23,13 +23,18 @@ def parse(path: Path) -> tuple[Any, dict[str, list[str]]]:
         return None, {f"line {exc.lineno} column {exc.colno}": [f"invalid JSON: {exc.msg}"]}
 
 
-def check_file(path: Path) -> dict[str, list[str]]:
-    """Errors by dotted path, exactly as POST /api/profiles would report them; {} when valid."""
+def check_file(path: Path, host_layout: str | None = None) -> dict[str, list[str]]:
+    """Errors by dotted path, exactly as POST /api/profiles would report them; {} when valid.
+
+    `host_layout` ("de", "us:dvorak") stands in for the file's `settings.host_layout`."""
     doc, errors = parse(path)
     if errors:
         return errors
     if not isinstance(doc, dict):
         return {"body": ["a profile file holds a JSON object"]}
+    if host_layout is not None and isinstance(doc.get("settings", {}), dict):
+        layout, _, variant = host_layout.partition(":")
+        doc["settings"] = {**doc.get("settings", {}), "host_layout": {"layout": layout, "variant": variant}}
     from marshmallow import ValidationError
 
     from app.api.schemas import ProfileSchema

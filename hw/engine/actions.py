@@ -67,7 +67,34 @@ class MacroAct:
     ops: tuple[tuple[int, int], ...]
 
 
-Plain = KeyAct | NullAct | LayerAct | ToggleAct | SwitchAct | OneShotAct | MacroAct
+@dataclass(frozen=True, slots=True)
+class WheelAct:
+    """A wheel key: `amount` notches on motion code `code` at press, then every `repeat` ms (0: once)."""
+
+    code: int
+    amount: int
+    repeat: float
+
+
+@dataclass(frozen=True, slots=True)
+class MoveAct:
+    """A pointer key: `sign` px along motion code `code` at a speed ramping `start` -> `speed` px/s."""
+
+    code: int
+    sign: int
+    speed: float
+    start: float
+    accel: float
+
+
+@dataclass(frozen=True, slots=True)
+class MoveScaleAct:
+    """Scales every pointer speed while held."""
+
+    scale: float
+
+
+Plain = KeyAct | NullAct | LayerAct | ToggleAct | SwitchAct | OneShotAct | MacroAct | WheelAct | MoveAct | MoveScaleAct
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +135,7 @@ class CompiledProfile:
     oneshot_ms: float
     apps: tuple[AppRule, ...] = ()
     virtual_keys: Mapping[str, int] = field(default_factory=dict)  # name -> its input code
+    pointer: bool = False  # outputs mouse buttons or motion: the loop makes the pointer device
 
 
 def key_act(codes: tuple[int, ...], repeat: bool = True) -> KeyAct:

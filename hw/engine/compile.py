@@ -13,6 +13,8 @@ from . import keys
 from .actions import NULL, Action, Combo, CompiledProfile, key_act
 from .apps import compile_apps, compile_virtual_keys
 from .compile_actions import INNER, KINDS, TOP, UNKNOWN, Scope, join_path, plain
+from .layout import FALLBACK, TEXT_SETTINGS, US_TYPIST, Resolver, compile_text_settings
+from .pointer import output_problem
 
 LAYER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 MAX_LAYERS = 64
@@ -34,10 +36,13 @@ Errors = dict[str, list[str]]
 class ProfileCompiler:
     """One pass over a profile that both collects errors and builds the compiled form."""
 
-    def __init__(self) -> None:
+    def __init__(self, layouts: Resolver | None = None) -> None:
         self.errors: Errors = {}
         self.layer_index: dict[str, int] = {}
         self.settings = {k: float(v[0]) for k, v in SETTINGS.items()}
+        self.layouts = layouts or FALLBACK  # host layouts by name (injected: the engine does no I/O)
+        self.typist = US_TYPIST  # how `text` and `unicode` are typed (settings.host_layout)
+        self.pointer = False  # the profile outputs mouse buttons or motion
 
     # --- the profile, top down ---------------------------------------------------------
 
@@ -59,14 +64,15 @@ class ProfileCompiler:
             layer_names=tuple(self.layer_index), layers=tuple(layers), combos=tuple(combos),
             combos_by_key={c: tuple(v) for c, v in by_key.items()},
             tap_hold_ms=self.settings["tap_hold_ms"], combo_ms=self.settings["combo_ms"],
-            oneshot_ms=self.settings["oneshot_ms"], apps=apps,
+            oneshot_ms=self.settings["oneshot_ms"], pointer=self.pointer, apps=apps,
             virtual_keys={name: code for name, (code, _) in virtual.items()})
 
     def compile_settings(self, settings: object) -> None:
         if not isinstance(settings, Mapping):
             self.error("settings", "must be an object")
             return
-        self.fields("settings", settings, set(SETTINGS))
+        self.fields("settings", settings, set(SETTINGS) | TEXT_SETTINGS)
+        self.typist = compile_text_settings(self, settings, self.layouts)
         for name, (_, low, high) in SETTINGS.items():
             if name in settings:
                 ms = self.ms(join_path("settings", name), settings[name], low, high)
@@ -190,6 +196,10 @@ class ProfileCompiler:
         if isinstance(codes, str):
             self.error(path, codes)
             return None
+        problem = output_problem(self, codes)
+        if problem:
+            self.error(path, problem)
+            return None
         return codes
 
     def ms(self, path: str, value: object, low: int, high: int) -> float | None:
@@ -215,22 +225,24 @@ class ProfileCompiler:
         return self.layer_index[name]
 
 
-def _run(profile: object) -> tuple[Errors, CompiledProfile | None]:
+def _run(profile: object, layouts: Resolver | None = None) -> tuple[Errors, CompiledProfile | None]:
     if not isinstance(profile, Mapping):
         return {"": ["must be an object"]}, None
-    compiler = ProfileCompiler()
+    compiler = ProfileCompiler(layouts)
     compiled = compiler.compile(profile)
     return compiler.errors, compiled
 
 
-def validate_profile(profile: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Errors by dotted path (relative to the profile); empty when the profile is valid."""
-    return _run(profile)[0]
+def validate_profile(profile: Mapping[str, Any], layouts: Resolver | None = None) -> dict[str, list[str]]:
+    """Errors by dotted path (relative to the profile); empty when the profile is valid.
+
+    `layouts` gives the host layouts `settings.host_layout` names (default: the in-repo tables)."""
+    return _run(profile, layouts)[0]
 
 
-def compile_profile(profile: Mapping[str, Any]) -> CompiledProfile:
+def compile_profile(profile: Mapping[str, Any], layouts: Resolver | None = None) -> CompiledProfile:
     """The engine's form of a profile; raises ProfileError when it does not validate."""
-    errors, compiled = _run(profile)
+    errors, compiled = _run(profile, layouts)
     if errors or compiled is None:
         raise ProfileError(errors)
     return compiled

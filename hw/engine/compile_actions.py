@@ -25,6 +25,7 @@ from .actions import (
     ToggleAct,
     key_act,
 )
+from .compile_output import move, move_scale, unicode, wheel
 from .macros import compile_macro
 
 if TYPE_CHECKING:
@@ -119,6 +120,7 @@ Kind = Callable[["ProfileCompiler", str, Mapping[str, Any], Scope], Action]
 KINDS: dict[str, Kind] = {
     "key": key_form, "layer": layer, "toggle": toggle, "switch": switch, "oneshot": oneshot,
     "tap": tap_hold, "hold": tap_hold, "macro": macro,
+    "wheel": wheel, "move": move, "move_scale": move_scale, "unicode": unicode,
 }
 """An action object's kind by the first of these fields it has (so `layer` + `macro` is a layer)."""
 

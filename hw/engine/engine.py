@@ -18,6 +18,7 @@ from .handlers import PRESS, RELEASE
 from .keymap import Keymap
 from .layerops import CONTROL, Control, FocusChange, apply_control, layer_state, refresh_apps
 from .macros import MacroRun, run_macro
+from .pointer import Motion
 from .state import INF, Group, HeldOutput, Layers, OneShots, Out, Record
 from .taphold import HOLD, TapHold, Waiting, decide_tap_hold
 
@@ -41,6 +42,7 @@ class Engine:
         self.nocombo: set[int] = set()     # keys that fell back from a combo, replaying
         self.focus: Focus | None = None    # the latest focused window (app layers follow it)
         self.controls: deque[Control] = deque()  # controls waiting, one per CONTROL entry
+        self.motion = Motion()             # wheel and move keys held, on their own timers
         # The same objects as the parts' own, bound here for the hot path.
         self.count, self.stack, self.shots = self.output.count, self.active.stack, self.oneshots.live
         self.apps = self.active.apps
@@ -97,8 +99,11 @@ class Engine:
     def next_deadline(self) -> float | None:
         """When advance() must next be called, on the caller's clock; None when no timer."""
         if self.pending is not None:
-            return self.pending.deadline
-        return self.oneshots.deadline() if self.shots else None
+            first: float | None = self.pending.deadline
+        else:
+            first = self.oneshots.deadline() if self.shots else None
+        due = self.motion.due
+        return due if due is not None and (first is None or due < first) else first
 
     def control(self, ctl: Control, now_ms: float) -> Out:
         """A focus change or layer operation, in input order: behind an undecided key it waits."""
@@ -133,6 +138,7 @@ class Engine:
         self.nocombo.clear()
         self.controls.clear()
         refresh_apps(self, self.focus)
+        self.motion.clear()
         return out
 
     def layers(self) -> list[str]:
@@ -179,7 +185,9 @@ class Engine:
 
     def _advance(self, now: float, out: Out) -> None:
         while (deadline := self.next_deadline()) is not None and deadline <= now:
-            if self.pending is not None:
+            if deadline == self.motion.due:
+                self.motion.tick(deadline, out)
+            elif self.pending is not None:
                 self._run(deadline, out)
             else:
                 self.oneshots.expire(deadline, out)

@@ -11,8 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .actions import KeyAct, LayerAct, MacroAct, NullAct, OneShotAct, SwitchAct, ToggleAct
+from .actions import (
+    KeyAct,
+    LayerAct,
+    MacroAct,
+    MoveAct,
+    MoveScaleAct,
+    NullAct,
+    OneShotAct,
+    SwitchAct,
+    ToggleAct,
+    WheelAct,
+)
 from .macros import MacroRun, run_macro
+from .pointer import press_move, press_scale, press_wheel, release_move, release_scale, release_wheel
 from .state import Group, Out, Record, Shot
 
 if TYPE_CHECKING:
@@ -92,6 +104,7 @@ Release = Callable[["Engine", Any, float, Out], None]
 PRESS: dict[type, Press] = {
     KeyAct: press_key, MacroAct: press_macro, NullAct: press_null, LayerAct: press_layer,
     ToggleAct: press_toggle, SwitchAct: press_switch, OneShotAct: press_oneshot,
+    WheelAct: press_wheel, MoveAct: press_move, MoveScaleAct: press_scale,
 }
 """What pressing each kind of action does, by its type: (engine, action, input time, now, out)."""
 
@@ -99,5 +112,6 @@ RELEASE: dict[type, Release] = {
     KeyAct: release_key, LayerAct: release_layer, Group: release_group, Shot: release_shot,
     MacroAct: release_nothing, NullAct: release_nothing, ToggleAct: release_nothing,
     SwitchAct: release_nothing,
+    WheelAct: release_wheel, MoveAct: release_move, MoveScaleAct: release_scale,
 }
 """What releasing a key does, by the type of the record its press left: (engine, record, time, out)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from . import keys
 from .actions import DELAY, NULL, MacroAct, Plain
 from .state import HeldOutput, Out
 
@@ -69,10 +68,12 @@ def compile_macro(c: ProfileCompiler, path: str, value: object) -> Plain:
                 ops.append((int(ms), DELAY))
         elif isinstance(item, Mapping) and "text" in item:
             c.fields(here, item, {"text"})
-            text = text_ops(item["text"])
-            if isinstance(text, str):
-                c.error(f"{here}.text", text)
+            if not isinstance(item["text"], str) or len(item["text"]) > MAX_TEXT:
+                c.error(f"{here}.text", f"must be a string of at most {MAX_TEXT} characters")
             else:
+                text, problems = c.typist.text_ops(item["text"])
+                for problem in problems:
+                    c.error(f"{here}.text", problem)
                 ops += text
         else:
             c.error(here, 'must be a key, a chord, {"delay_ms": ms} or {"text": str}')
@@ -80,17 +81,3 @@ def compile_macro(c: ProfileCompiler, path: str, value: object) -> Plain:
         c.error(path, "macro too long")
     return MacroAct(tuple(ops))
 
-
-def text_ops(value: object) -> list[tuple[int, int]] | str:
-    """The ops that type `value` on a US layout, or what is wrong with it."""
-    if not isinstance(value, str) or len(value) > MAX_TEXT:
-        return f"must be a string of at most {MAX_TEXT} characters"
-    shift = keys.code_of("leftshift")
-    ops: list[tuple[int, int]] = []
-    for i, char in enumerate(value):
-        found = keys.us_key(char)
-        if found is None:
-            return f"character {char!r} at {i} cannot be typed (only printable US-ASCII, newline and tab)"
-        code = keys.code_of(found[0])
-        ops += [(shift, 1), (code, 1), (code, 0), (shift, 0)] if found[1] else [(code, 1), (code, 0)]
-    return ops

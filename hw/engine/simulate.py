@@ -11,6 +11,7 @@ from ..errors import ScriptError
 from . import keys
 from .actions import CompiledProfile
 from .engine import Engine
+from .pointer import AXES, SHORT
 from .steps import CONTROL_FIELDS, ControlStep, VirtualStep, parse_event, parse_token
 
 MAX_STEPS = 10_000
@@ -131,16 +132,21 @@ class Simulation:
         self.engine = Engine(profile)
         self.output: list[dict[str, Any]] = []
         self._timers = 0
+        self._last = 0.0
 
     def _emit(self, out: list[tuple[int, int]], at: float) -> None:
-        self.output.extend({"key": keys.name_of(c), "action": keys.ACTIONS[v], "at_ms": _ms(at)}
+        self.output.extend({"rel": AXES[c], "value": v, "at_ms": _ms(at)} if c in AXES else
+                           {"key": keys.name_of(c), "action": keys.ACTIONS[v], "at_ms": _ms(at)}
                            for c, v in out)
 
-    def run_timers(self, until: float) -> None:
-        """Fire the engine's timers up to `until`, deadline by deadline (bounded)."""
+    def run_timers(self, until: float, *, motion: bool = True) -> None:
+        """Fire the engine's timers up to `until`, deadline by deadline (bounded); without
+        `motion`, stop at a deadline that is only a held wheel or move key's next step."""
         while self._timers < MAX_TIMERS:
             deadline = self.engine.next_deadline()
             if deadline is None or deadline > until:
+                return
+            if not motion and deadline == self.engine.motion.due:
                 return
             self._timers += 1
             self._emit(self.engine.advance(deadline), deadline)
@@ -148,6 +154,7 @@ class Simulation:
     def step(self, step: AnyStep) -> None:
         """Feed one input event at its time, after the timers due before it."""
         self.run_timers(step.at_ms)
+        self._last = step.at_ms
         if type(step) is ControlStep:
             self._emit(self.engine.control(step.control, step.at_ms), step.at_ms)
             return
@@ -166,8 +173,12 @@ class Simulation:
         self._emit(self.engine.set_profile(profile, at_ms), at_ms)
 
     def finish(self) -> list[dict[str, Any]]:
-        """Run the remaining timers out so that pending things resolve; the whole output."""
-        self.run_timers(math.inf)
+        """Run the remaining timers out so that pending things resolve; the whole output.
+
+        Keys still held after the script's last event stop there: a held wheel or move key
+        does not run on for ever."""
+        self.run_timers(self._last)
+        self.run_timers(math.inf, motion=False)
         return self.output
 
 
@@ -187,6 +198,9 @@ def format_output(output: Sequence[Mapping[str, Any]], *, times: bool = False) -
         if times and item["at_ms"] > now:
             tokens.append(f"t:{_ms(item['at_ms'] - now)}")
             now = item["at_ms"]
+        if "rel" in item:
+            tokens.append(f"{SHORT[item['rel']]}:{item['value']:+d}")
+            continue
         kind = {"press": "d", "release": "u", "repeat": "r"}[item["action"]]
         tokens.append(f"{kind}:{item['key']}")
     return " ".join(tokens)

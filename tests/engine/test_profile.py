@@ -66,7 +66,8 @@ def test_example_profile_from_api_doc_is_valid() -> None:
     (base(a={"macro": ["b", {"delay_ms": 10_001}]}),
      {"layers.base.a.macro.1.delay_ms": ["must be an integer from 0 to 10000"]}),
     (base(a={"macro": [{"text": "café"}]}), {"layers.base.a.macro.0.text": [
-        "character 'é' at 3 cannot be typed (only printable US-ASCII, newline and tab)"]}),
+        "character 'é' at 3 cannot be typed on host layout 'us' (set settings.unicode_method to "
+        "'ctrl_shift_u' to type it by code point)"]}),
     (base(a={"macro": [{"text": "x" * 1001}]}),
      {"layers.base.a.macro.0.text": ["must be a string of at most 1000 characters"]}),
     (base(a={"macro": ["b"] * 257}), {"layers.base.a.macro": ["a macro has at most 256 steps"]}),

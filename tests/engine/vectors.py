@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from hw.engine import CompiledProfile, compile_profile, parse_script
+from hw.engine.layout import Resolver
 from hw.engine.simulate import Simulation, format_output
 
 VECTORS = Path(__file__).resolve().parent.parent / "vectors"
@@ -59,10 +60,11 @@ def load(path: Path) -> list[Vector]:
     return cases
 
 
-def run(vector: Vector) -> str:
-    """The output of a vector's script, formatted like its expected output."""
+def run(vector: Vector, layouts: Resolver | None = None) -> str:
+    """The output of a vector's script, formatted like its expected output (host layouts from
+    `layouts`, else the in-repo tables)."""
     compiled: dict[str, CompiledProfile | None] = {"-": None}
-    compiled.update({n: compile_profile(p) for n, p in vector.profiles.items()})
+    compiled.update({n: compile_profile(p, layouts) for n, p in vector.profiles.items()})
     sim = Simulation(compiled[vector.profile])
     now = 0.0
     for token in vector.script.split():

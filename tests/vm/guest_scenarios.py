@@ -9,7 +9,7 @@ import evdev
 import pytest
 from evdev import ecodes as e
 
-from hw import Captured
+from hw import Captured, Config, DeviceConfig, compile_profile
 from tests.vm.kernel import REMAP, Daemon, find, keyboard, keys, read, tap
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/dev/uinput"), reason="runs inside the VM")
@@ -160,3 +160,41 @@ def test_activating_a_profile_through_the_api_applies_before_it_answers(tmp_path
         finally:
             keyrx.stop()
             keyrx.store.close()
+
+
+POINTER = {"layers": {"base": {"f1": "btn_left", "f2": {"wheel": "down", "repeat_ms": 0},
+                               "f3": {"move": "right", "speed": 1000, "start_speed": 1000}}}}
+
+
+def test_pointer_buttons_wheel_and_motion_and_disable_releases_the_button() -> None:
+    with keyboard() as src, Daemon(POINTER) as d:
+        dev_id = d.wait("device.grabbed", name=NAME)["device"]["id"]
+        ptr = find("KeyRx pointer")
+        assert ptr.phys == "keyrx/pointer"
+        caps = ptr.capabilities()
+        assert {e.REL_X, e.REL_Y, e.REL_WHEEL, e.REL_HWHEEL, e.REL_WHEEL_HI_RES} <= set(caps[e.EV_REL])
+        assert e.BTN_LEFT in caps[e.EV_KEY]
+        procfs = Path("/proc/bus/input/devices").read_text().split("\n\n")
+        (entry,) = [block for block in procfs if 'N: Name="KeyRx pointer"' in block]
+        rel = next(line for line in entry.splitlines() if line.startswith("B: REL="))
+        assert int(rel.split("=")[1].split()[-1], 16) & (1 << e.REL_X)
+        assert "KeyRx pointer" not in [dev.name for dev in d.loop.devices()]  # never grabbed by us
+        tap(src, e.KEY_F1, 1)
+        tap(src, e.KEY_F1, 0)
+        assert keys(read(ptr, 2)) == [(e.BTN_LEFT, 1), (e.BTN_LEFT, 0)]
+        tap(src, e.KEY_F2, 1)
+        tap(src, e.KEY_F2, 0)
+        assert read(ptr, 2, types=(e.EV_REL,)) == [(e.EV_REL, e.REL_WHEEL, -1), (e.EV_REL, e.REL_WHEEL_HI_RES, -120)]
+        tap(src, e.KEY_F3, 1)
+        moved = read(ptr, 3, types=(e.EV_REL,))  # a step at once, then one per 10 ms
+        tap(src, e.KEY_F3, 0)
+        assert len(moved) >= 3 and set(moved) == {(e.EV_REL, e.REL_X, 10)}
+        tap(src, e.KEY_F1, 1)
+        assert keys(read(ptr, 1)) == [(e.BTN_LEFT, 1)]
+        done: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
+        d.loop.apply(Config(default_profile=compile_profile(POINTER),
+                            devices={dev_id: DeviceConfig(enabled=False)}), done.put)
+        assert done.get(timeout=10) is None
+        assert keys(read(ptr, 1)) == [(e.BTN_LEFT, 0)]  # disabled while held: the button goes up
+        assert ptr.active_keys() == []
+        tap(src, e.KEY_F1, 0)

@@ -2,6 +2,7 @@
 
 import { h, replace } from "../dom.js";
 import { state } from "../state.js";
+import { motion } from "./simulator.js";
 
 const MAX = 300;
 const log = [];
@@ -18,7 +19,7 @@ function describe(env) {
   switch (env.event) {
     case "key":
       return [h("span", { class: "mono" }, d.input ? `${arrow(d.input.action)} ${d.input.key}` : "⏱ timer"), " → ",
-        h("span", { class: "mono" }, d.output.length ? d.output.map((o) => `${arrow(o.action)} ${o.key}`).join("  ") : "nothing"),
+        h("span", { class: "mono" }, d.output.length ? d.output.map((o) => (o.rel ? motion(o) : `${arrow(o.action)} ${o.key}`)).join("  ") : "nothing"),
         h("span", { class: "muted" }, ` · ${deviceName(d.device)}`)];
     case "layer.changed":
       return [h("span", { class: "mono" }, d.layers.join(" › ")), h("span", { class: "muted" }, ` · ${deviceName(d.device)}`)];

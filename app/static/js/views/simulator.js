@@ -120,6 +120,10 @@ export function simulatorPanel({ profile, showErrors }) {
     out);
 }
 
+const AXIS = { x: "x", y: "y", wheel: "w", hwheel: "hw" };
+// pointer motion in the script form: x:+10 y:-10 w:+1 hw:-1
+export const motion = (o) => `${AXIS[o.rel] || o.rel}:${o.value > 0 ? "+" : ""}${o.value}`;
+
 function drawOutput(out) {
   if (!sim.output) return replace(out, h("p", { class: "muted small" }, "The output appears here."));
   if (!sim.output.length) return replace(out, h("p", { class: "muted small" }, "No output: every key was swallowed."));
@@ -127,9 +131,11 @@ function drawOutput(out) {
   // one lane per output key: a bar from its press to its release
   const lanes = new Map();
   for (const o of sim.output) {
-    if (!lanes.has(o.key)) lanes.set(o.key, []);
-    const bars = lanes.get(o.key);
-    if (o.action === "press") bars.push({ from: o.at_ms, to: null });
+    const lane = o.rel ? `${AXIS[o.rel]}:` : o.key;
+    if (!lanes.has(lane)) lanes.set(lane, []);
+    const bars = lanes.get(lane);
+    if (o.rel) bars.push({ from: o.at_ms, to: o.at_ms }); // a tick per motion step
+    else if (o.action === "press") bars.push({ from: o.at_ms, to: null });
     else if (o.action === "release" && bars.length && bars.at(-1).to === null) bars.at(-1).to = o.at_ms;
   }
   const pct = (ms) => `${(100 * ms) / (end * 1.05 || 1)}%`;
@@ -143,6 +149,8 @@ function drawOutput(out) {
           return bar;
         }))))),
     h("ol", { class: "events mono small output" }, sim.output.map((o) =>
+      o.rel ? h("li", { class: "motion" }, h("span", { class: "at" }, `${o.at_ms} ms`), h("span", { class: "dir" }, "⇢"),
+        ` ${motion(o)}`) :
       h("li", { class: o.action }, h("span", { class: "at" }, `${o.at_ms} ms`),
         h("span", { class: "dir" }, o.action === "press" ? "↓" : o.action === "release" ? "↑" : "↻"), ` ${o.key}`))));
 }
