@@ -13,6 +13,7 @@ from typing import Any
 from . import engine
 from .capture import Captured
 from .engine import (
+    OPTIONS,
     SETTINGS,
     CompiledProfile,
     all_names,
@@ -108,9 +109,8 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
 
 __all__ = ["BACKENDS", "Busy", "Captured", "CompiledProfile", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo",
            "Done", "EngineFactory", "Focus", "HostLayouts", "HwError", "HwState", "LAYER_OPS", "LayerCommand",
-           "LayerOp", "Loop", "Natives", "NotGrabbed", "NotSupported", "ProfileError", "Provider", "SetFocus",
-           "VirtualKey",
-           "host_layouts", "matched_layers", "matched_rules",
+           "LayerOp", "Loop", "Natives", "NotGrabbed", "NotSupported", "OPTIONS", "ProfileError", "Provider",
+           "SetFocus", "VirtualKey", "host_layouts", "matched_layers", "matched_rules",
            "Publish", "SETTINGS", "ScriptError", "UnknownDevice", "all_names", "code_of",
            "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
            "parse_events", "parse_script", "simulate", "suggest_key", "validate_profile"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import evdev
@@ -17,9 +18,10 @@ from .adapter import EvdevSource, FrameSink
 from .errors import HwError, NotSupported
 from .identity import device_id
 from .inotify import Inotify
+from .kinds import kind_of, remapper_output
 from .native import now_ms
 from .ports import Sink, Source
-from .types import DeviceInfo
+from .types import DeviceInfo, Kind
 
 log = logging.getLogger("keyrx.hw")
 
@@ -28,8 +30,6 @@ PHYS_PREFIX = "keyrx/"  # ... and carry the source's phys behind this prefix
 POINTER_NAME, POINTER_PHYS = "KeyRx pointer", "keyrx/pointer"  # the one pointer output (hw/pointer.py)
 POINTER_BUTTONS = list(range(0x110, 0x118))  # BTN_LEFT .. BTN_TASK
 POINTER_AXES = [0x00, 0x01, 0x06, 0x08, 0x0B, 0x0C]  # REL_X, REL_Y, REL_HWHEEL, REL_WHEEL and hi-res
-LETTERS = frozenset(getattr(ecodes, f"KEY_{c}") for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-MIN_LETTERS = 20  # a keyboard has (nearly) all letters; media keys, power buttons, mice don't
 RETRY_MS = (10.0, 30.0, 100.0, 250.0, 500.0, 1000.0, 2000.0)  # udev sets permissions a bit later
 # every key code a remap may output; button ranges are left out so the output stays a keyboard
 OUTPUT_KEYS = (*range(1, 0x100), *range(0x160, 0x2c0))
@@ -45,18 +45,18 @@ UInputFactory = Callable[..., Any]
 
 def is_keyboard(dev: Any) -> bool:
     """A device with EV_KEY and most letter keys."""
-    keys = dev.capabilities().get(ecodes.EV_KEY, [])
-    return len(LETTERS.intersection(keys)) >= MIN_LETTERS
+    return kind_of(dev.capabilities(absinfo=False)) == "keyboard"
 
 
-def describe(dev: Any) -> DeviceInfo:
+def describe(dev: Any, kind: Kind = "keyboard") -> DeviceInfo:
     """The identity of an open device (API.md §2)."""
     info = dev.info
     bus = BUS_NAMES.get(info.bustype, f"{info.bustype:04x}")
     vendor, product = f"{info.vendor:04x}", f"{info.product:04x}"
-    phys, uniq = dev.phys or "", dev.uniq or ""
-    return DeviceInfo(id=device_id(bus, vendor, product, uniq, phys), name=dev.name or "",
-                      path=dev.path, bus=bus, vendor=vendor, product=product, phys=phys, uniq=uniq)
+    name, phys, uniq = dev.name or "", dev.phys or "", dev.uniq or ""
+    return DeviceInfo(id=device_id(bus, vendor, product, uniq, phys, kind), name=name,
+                      path=dev.path, bus=bus, vendor=vendor, product=product, phys=phys, uniq=uniq,
+                      kind=kind, skip_reason=remapper_output(info.vendor, name, phys))
 
 
 class EvdevProvider:
@@ -75,6 +75,7 @@ class EvdevProvider:
         self._paths: dict[str, str] = {}  # node path -> device id, for what we handed out
         self._retry: dict[str, tuple[int, float]] = {}  # node path -> (attempt, due ms)
         self._own: set[str] = set()  # node paths of our output devices
+        self._rescan = False
 
     # -- lifecycle -------------------------------------------------------------------
     def open(self) -> None:
@@ -119,7 +120,7 @@ class EvdevProvider:
                       key=_node_order)
 
     def _probe(self, path: str) -> tuple[DeviceInfo, Source] | None:
-        """Open a node; keep it if it's a keyboard that isn't ours. PermissionError propagates."""
+        """Open a node; keep it if it has keys and isn't ours. PermissionError propagates."""
         try:
             dev = self._open(path)
         except PermissionError:
@@ -128,17 +129,18 @@ class EvdevProvider:
             log.info("skipping %s: %s", path, exc.strerror or exc)
             return None
         try:
-            if self._is_ours(path, dev) or not is_keyboard(dev):
+            kind = kind_of(dev.capabilities(absinfo=False))
+            if self._is_ours(path, dev) or kind is None:
                 dev.close()
                 return None
-            info = describe(dev)
+            info = describe(dev, kind)
         except OSError as exc:  # gone between open and ioctl
             dev.close()
             log.info("skipping %s: %s", path, exc.strerror or exc)
             return None
         if info.id in self._paths.values():  # a second keyboard node of one device: keep ids unique
-            info = DeviceInfo(**{**info.as_dict(), "id": device_id(
-                info.bus, info.vendor, info.product, info.uniq, info.phys + "#" + _node_name(path))})
+            info = replace(info, id=device_id(info.bus, info.vendor, info.product, info.uniq,
+                                              info.phys + "#" + _node_name(path), info.kind))
         self._paths[path] = info.id
         return info, EvdevSource(dev)
 
@@ -167,12 +169,19 @@ class EvdevProvider:
             return None
         return min(due for _, due in self._retry.values())
 
+    def rescan(self) -> None:
+        """Have the next `hotplug` compare with every node there now (after the machine slept)."""
+        self._rescan = True
+
     def hotplug(self) -> tuple[list[tuple[DeviceInfo, Source]], list[str]]:
         """New keyboards and the ids of vanished ones, from inotify events and due retries."""
         added: list[tuple[DeviceInfo, Source]] = []
         removed: list[str] = []
         now = now_ms()
-        for name, change in self._inotify.read() if self._inotify is not None else []:
+        changes = self._inotify.read() if self._inotify is not None else []
+        if self._rescan:
+            self._rescan, changes = False, [("", "overflow"), *changes]
+        for name, change in changes:
             if change == "overflow":  # events were lost: compare with what is there now
                 removed += [self._paths.pop(p) for p in list(self._paths) if not os.path.exists(p)]
                 for path in self._nodes():

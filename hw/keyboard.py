@@ -2,8 +2,8 @@
 
 It grabs only once no key is held on it (or after a bounded wait, releasing what is held
 first); whatever it pressed on its output is released on every way out, in `finally`; after
-SYN_DROPPED it resynchronises from the kernel's key state; it spots the panic combo on raw
-input. What happens to it goes into the outbox list it was given; it never calls the loop.
+SYN_DROPPED and after sleep it resynchronises from the kernel's key state; it spots the panic
+combo and the pause chord on raw input. What happens goes into its outbox list, never the loop.
 """
 from __future__ import annotations
 
@@ -12,19 +12,21 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .ecodes import EV_KEY, EV_LED, EV_SYN, PANIC_KEYS, REPEAT, SYN_DROPPED, SYN_REPORT
+from .ecodes import EV_KEY, EV_SYN, PANIC_KEYS, REPEAT, SYN_DROPPED, SYN_REPORT
+from .engine.options import LoopOptions
 from .engine.pointer import AXES
 from .errors import HwError
+from .leds import Leds
 from .native import now_ms
 from .outbox import DeviceChange, Happening, KeyStroke, LayerChange
 from .output import Output
 from .pointer import PointerDevice, PointerShare
 from .ports import Out, Remapper, Sink, Source
+from .resync import resync
 from .types import DeviceInfo
 
 if TYPE_CHECKING:
     from .engine import CompiledProfile
-    from .engine.layerops import Control
 
 log = logging.getLogger("keyrx.hw")
 
@@ -49,10 +51,13 @@ class Keyboard:
         self.down: set[int] = set()  # raw input keys held, as read
         self.pending: list[tuple[float, int, int]] = []  # injected input: (due ms, code, value)
         self.key_events = key_events  # report every key (someone listens, or the virtual backend)
-        self.panicked = False  # the panic combo was pressed: the loop releases every keyboard
+        self.panicked: str | None = None  # "panic" or "pause": the loop releases every keyboard
         self.capturing = False  # the next new press is picked for a capture (hw/capture.py), not remapped
         self.captured: int | None = None  # the key picked, until the loop answers the capture
         self._swallowed: set[int] = set()  # picked keys: their repeats and release are consumed too
+        self.led = Leds(source)
+        self.options = LoopOptions()
+        self._use(profile)
         self.dirty = True  # what the loop should select on changed
         self._outbox = outbox
         self._make_sink = make_sink
@@ -71,7 +76,8 @@ class Keyboard:
     def next_deadline(self) -> float | None:
         """The earliest engine timer, grab wait or injected step (monotonic ms)."""
         first = self.engine.next_deadline()
-        for deadline in (self.grab_at, self.pending[0][0] if self.pending else None):
+        paced = self.out.due() if self.out is not None else None
+        for deadline in (self.grab_at, self.pending[0][0] if self.pending else None, paced):
             if deadline is not None and (first is None or deadline < first):
                 first = deadline
         return first
@@ -81,7 +87,7 @@ class Keyboard:
         """Grab once no key is held on it; after the wait, release what is held and grab."""
         self.dirty = True
         now = now_ms()
-        held = self._active_keys()
+        held = self.active_keys()
         if held:
             if self.grab_at is None:
                 self.grab_at = now + self._grab_wait_ms
@@ -93,7 +99,8 @@ class Keyboard:
         try:
             if self.out is None:
                 self.out = Output(self._make_sink(self.info, self.source),
-                                  PointerShare(self._pointer) if self._pointer is not None else None)
+                                  PointerShare(self._pointer) if self._pointer is not None else None,
+                                  self.options.output_gap_ms)
             self.source.grab()
         except HwError as exc:
             log.warning("cannot grab %s: %s", self.info.id, exc)
@@ -106,7 +113,7 @@ class Keyboard:
         """Release what the engine and the output hold, then the grab, whatever fails between."""
         self.dirty = True
         try:
-            self._emit(self.engine.release_all(now_ms()))
+            self.emit(self.engine.release_all(now_ms()))
         finally:
             self.grabbed = False
             self.dropping = False
@@ -114,6 +121,7 @@ class Keyboard:
             self.down.clear()
             self._swallowed.clear()
             self.capturing = False
+            self.led.show(False)
             try:
                 if self.out is not None:
                     self.out.release_held()
@@ -150,11 +158,11 @@ class Keyboard:
                 self.ungrab("disabled")
             return
         if profile is not self.profile:
-            self._emit(self.engine.set_profile(profile, now_ms()))
+            self.emit(self.engine.set_profile(profile, now_ms()))
             if self.out is not None:
                 self.out.release_held()  # the old profile's keys never outlive it
-            self.profile = profile
-            self._layers_changed("profile")
+            self._use(profile)
+            self.layers_changed("profile")
         if not self.grabbed:
             self.grab("enabled")
 
@@ -164,21 +172,12 @@ class Keyboard:
         self.pending.extend((now + delay, code, value) for delay, code, value in steps)
         self.pending.sort(key=lambda p: p[0])
 
-    def control(self, ctl: Control, source: str) -> None:
-        """A focus change or a layer operation, in order with the input (`source` of the event)."""
-        self._emit(self.engine.control(ctl, now_ms()))
-        self._layers_changed(source)
-
-    def virtual_key(self, code: int, value: int, name: str) -> None:
-        """A virtual key (input `code`, called `name`) goes down (1) or up (0), as a physical key would."""
-        self._key(code, value, now_ms(), name, "api")
-
     # -- input ---------------------------------------------------------------------------
     def read(self) -> None:
         """Handle what the source has queued; DeviceGone propagates (the loop detaches it)."""
         events = self.source.read()
         if not self.grabbed:  # waiting to grab: the desktop still gets these; grab once all is up
-            if self.grab_at is not None and not self._active_keys():
+            if self.grab_at is not None and not self.active_keys():
                 self.grab("enabled")
             return
         now = now_ms()
@@ -187,9 +186,9 @@ class Keyboard:
             if self.dropping:  # the kernel lost events: skip to the next report, then resync
                 if ev.type == EV_SYN and ev.code == SYN_REPORT:
                     self.dropping = False
-                    self._resync(now)
+                    resync(self, now)
             elif ev.type == EV_KEY:
-                self._key(ev.code, ev.value, now)
+                self.key(ev.code, ev.value, now)
             elif ev.type == EV_SYN:
                 if ev.code == SYN_DROPPED:
                     self.dropping = True
@@ -207,43 +206,39 @@ class Keyboard:
         if self.grab_at is not None and self.grab_at <= now:
             self.grab("enabled")
         deadline = self.engine.next_deadline()
+        if self.out is not None and self.out.paced:
+            self.out.pump(now)
         if not ((self.pending and self.pending[0][0] <= now) or (deadline is not None and deadline <= now)):
             return  # nothing due on this keyboard
         while self.pending and self.pending[0][0] <= now:
             _, code, value = self.pending.pop(0)
-            self._key(code, value, now)
+            self.key(code, value, now)
         deadline = self.engine.next_deadline()
         if deadline is not None and deadline <= now:
             out = self.engine.advance(now)
-            self._emit(out)
+            self.emit(out)
             shown = [o for o in out if o[0] not in AXES] if self.key_events else None
             if shown:  # a held move or wheel key's timed steps (100 a second) are not events
                 self._outbox.append(KeyStroke(self.info.id, None, 0, shown))
         if self.out is not None:
             self.out.syn()
-        self._layers_changed()  # a timeout may have settled a layer key
+        self.layers_changed()  # a timeout may have settled a layer key
 
     def feedback(self) -> None:
         """Hand LED changes written to our output back to the keyboard, so its lights work."""
-        if self.out is None:
-            return
-        try:
-            leds = [(ev.code, ev.value) for ev in self.out.sink.read() if ev.type == EV_LED]
-            for code, value in leds:
-                self.source.write(EV_LED, code, value)
-            if leds:
-                self.source.write(EV_SYN, SYN_REPORT, 0)
-        except HwError as exc:  # the keyboard is going away; its read will say so
-            log.info("LEDs of %s: %s", self.info.id, exc)
+        if self.out is not None:
+            self.led.from_output(self.out.sink)
 
-    def _key(self, code: int, value: int, now: float, label: str | None = None, source: str = "key") -> None:
+    def key(self, code: int, value: int, now: float, label: str | None = None, source: str = "key") -> None:
+        """One key event, read, injected or virtual (`label`: its name): checked on raw input, then remapped."""
         if not self.grabbed:
             return
         if value == 1:
             self.down.add(code)
-            if PANIC_KEYS <= self.down:  # raw input, before any remapping
-                self.panicked = True
-                self.ungrab("panic")
+            pause = self.options.pause_chord
+            if PANIC_KEYS <= self.down or (pause and self.down.issuperset(pause)):  # raw input
+                self.panicked = "panic" if PANIC_KEYS <= self.down else "pause"
+                self.ungrab(self.panicked)
                 return
             if self.capturing:  # a new press, picked for a capture: the engine never sees it
                 self.capturing, self.captured = False, code
@@ -256,31 +251,33 @@ class Keyboard:
                 self._swallowed.discard(code)
             return
         out = self.engine.feed(code, value, now)
-        self._emit(out)
+        self.emit(out)
         if self.key_events and value != REPEAT:
             self._outbox.append(KeyStroke(self.info.id, code, value, out, label))
-        self._layers_changed(source)
+        self.layers_changed(source)
 
-    def _resync(self, now: float) -> None:
-        """Bring the engine in line with the kernel's key state after SYN_DROPPED."""
-        actual = set(self._active_keys())
-        log.warning("device %s dropped events; resynchronising", self.info.id)
-        for code in sorted(self.down - actual):
-            self._key(code, 0, now)
-        for code in sorted(actual - self.down):
-            self._key(code, 1, now)
+    def emit(self, out: Out) -> None:
+        """Write the engine's output (paced when the profile says so)."""
+        if self.out is not None and out:
+            self.out.keys(out, now_ms() if self.out.gap else 0.0)
 
-    def _emit(self, out: Out) -> None:
+    def _use(self, profile: CompiledProfile | None) -> None:
+        """Run the profile's loop options: output pacing, the layer LED, the pause chord."""
+        self.profile = profile
+        self.options = profile.options if profile is not None else LoopOptions()
         if self.out is not None:
-            for code, value in out:
-                self.out.key(code, value)
+            self.out.gap = self.options.output_gap_ms
+        self.led.use(self.options.layer_led)
 
-    def _layers_changed(self, source: str = "key") -> None:
+    def layers_changed(self, source: str = "key") -> None:
+        """Publish the layer state (`source`: what changed it), and light the layer LED, when it changed."""
         if (layers := self.engine.layers()) != self.layers:
             self.layers = layers
             self._outbox.append(LayerChange(self.info.id, self.engine.layer_state(), source))
+            self.led.show(layers != ["base"])
 
-    def _active_keys(self) -> list[int]:
+    def active_keys(self) -> list[int]:
+        """The keys the kernel says are down on the source."""
         try:
             return self.source.active_keys()
         except HwError as exc:  # a node going away: its read will report it

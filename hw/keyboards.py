@@ -1,5 +1,6 @@
 """The attached keyboards as one table: they come (attach, hotplug), go (detach), panic, take a
-configuration and injected input. The loop's thread drives it; nothing here selects or sleeps.
+configuration and injected input, and let go of what they held when the machine slept. The loop's
+thread drives it; nothing here selects or sleeps.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from .layering import Layering
 from .outbox import DeviceChange, LayerChange, Outbox
 from .pointer import PointerDevice
 from .ports import EngineFactory, Provider, Source
+from .resync import after_sleep
 from .types import Config, DeviceInfo
 
 if TYPE_CHECKING:
@@ -87,8 +89,9 @@ class Keyboards:
         if self.panicked:
             self.panicked = False
             self._outbox.set_state("running", f"re-enabled after panic; {len(self.by_id)} keyboard(s)")
-        for dev_id, kb in list(self.by_id.items()):
-            kb.configure(config.for_device(dev_id).enabled, config.profile_for(dev_id))
+        infos = [kb.info for kb in self.by_id.values()]
+        for kb in list(self.by_id.values()):
+            kb.configure(config.enabled_for(kb.info), config.profile_of(kb.info, infos))
         self._capture.check("the keyboard was disabled", self.by_id)
 
     def inject(self, dev_id: str, steps: Steps) -> None:
@@ -111,18 +114,24 @@ class Keyboards:
 
     # -- keyboards come, go and panic ------------------------------------------------------
     def panic(self, kb: Keyboard) -> None:
-        """The combo on one keyboard releases every keyboard, until the API re-enables them."""
-        kb.panicked = False
+        """The panic combo or pause chord on one keyboard releases every one, until the API says."""
+        what, kb.panicked = kb.panicked or "panic", None
         self.panicked = True
         for other in list(self.by_id.values()):
             other.grab_at = None
             other.dirty = True
             if other.grabbed:
-                other.ungrab("panic")
-        self._outbox.set_state("panic", f"panic combo (Backspace+Escape+Enter) on {kb.info.name}: every "
-                               "keyboard released; re-enable through the API (activate a profile or "
-                               "enable a device)")
-        self._capture.check("the panic combo released every keyboard", self.by_id)
+                other.ungrab(what)
+        combo = "panic combo" if what == "panic" else "pause chord"
+        keys = " (Backspace+Escape+Enter)" if what == "panic" else ""
+        self._outbox.set_state("panic", f"{combo}{keys} on {kb.info.name}: every keyboard released; "
+                               "re-enable through the API (activate a profile or enable a device)")
+        self._capture.check(f"the {combo} released every keyboard", self.by_id)
+
+    def slept(self, now: float) -> None:
+        """The machine slept: every keyboard lets go of what its keys and timers held."""
+        for kb in list(self.by_id.values()):
+            after_sleep(kb, now)
 
     def hotplug(self) -> None:
         """Take what the provider saw come and go."""
@@ -135,7 +144,7 @@ class Keyboards:
 
     def attach(self, info: DeviceInfo, source: Source) -> None:
         """A keyboard arrived: remap it, and grab it when it is enabled."""
-        profile: CompiledProfile | None = self.config.profile_for(info.id)
+        profile: CompiledProfile | None = self.config.profile_of(info, [k.info for k in self.by_id.values()])
         kb = Keyboard(info, source, self._engine_factory(profile), profile, outbox=self._outbox.pending,
                       make_sink=self.provider.make_sink, grab_wait_ms=self._grab_wait_ms,
                       key_events=self._key_events_wanted(), pointer=self.pointer)
@@ -145,7 +154,7 @@ class Keyboards:
         self.layering.attached(kb)
         self.dirty = True
         self._outbox.pending.append(DeviceChange("device.connected", info))
-        if self.config.for_device(info.id).enabled and not self.panicked:
+        if self.config.enabled_for(info) and not self.panicked:
             kb.grab("enabled")
 
     def detach(self, dev_id: str, reason: str, *, disconnected: bool) -> None:

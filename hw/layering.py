@@ -10,6 +10,7 @@ from .engine.layerops import Control, FocusChange
 from .errors import UnknownDevice
 from .inbox import LayerCommand, SetFocus, VirtualKey
 from .keyboard import Keyboard
+from .native import now_ms
 
 
 class Layering:
@@ -39,7 +40,7 @@ class Layering:
             values = {"tap": [1, 0], "press": [1], "release": [0], "toggle": [0 if code in kb.down else 1]}
             for value in values.get(cmd.op, []):
                 if (value == 1) != (code in kb.down):  # pressing a held key, releasing a free one: nothing
-                    kb.virtual_key(code, value, cmd.name)
+                    kb.key(code, value, now_ms(), cmd.name, "api")  # remapped as a physical key is
                     Layering._syn(kb)  # a tap is two frames, as typed
             cmd.down.append(code in kb.down)
 
@@ -50,7 +51,8 @@ class Layering:
 
     @staticmethod
     def _control(kb: Keyboard, ctl: Control, source: str) -> None:
-        kb.control(ctl, source)
+        kb.emit(kb.engine.control(ctl, now_ms()))  # in order with the input (hw/engine/layerops.py)
+        kb.layers_changed(source)
         Layering._syn(kb)  # whatever it wrote goes out as one frame
 
     @staticmethod

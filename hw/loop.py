@@ -2,8 +2,8 @@
 
 A `Provider` finds sources, watches for hotplug and makes sinks; each keyboard is a `Keyboard`
 (grab, read, remap, release), and `Keyboards` is their table (attach, detach, hotplug, panic,
-configuration); the loop owns the thread, the select set, the `Inbox` of commands, timers and the
-`Outbox` (events out, snapshot for other threads).
+configuration); the loop owns the thread, the select set, the `Inbox` of commands, timers, sleep
+and the `Outbox` (events out, snapshot for other threads).
 The virtual and the evdev backends share every line of it.
 
 A key press: select wakes on the source's fd → `Keyboard.read` → the engine → the keyboard's
@@ -27,6 +27,7 @@ from .types import Config, DeviceInfo, HwState, Natives, Publish
 log = logging.getLogger("keyrx.hw")
 
 GRAB_WAIT_MS = 2000.0  # how long to wait for held keys to be released before grabbing anyway
+SLEPT_MS = 1000.0  # the boot clock ran this far ahead of the monotonic one: the machine slept
 _Watch = tuple[list[int], dict[int, tuple[str, bool]], int | None]
 
 
@@ -50,6 +51,7 @@ class Loop:
         self.layer_state = self._outbox.layer_state  # a keyboard's layer state, from any thread
         self._stopped = NativeEvent(self._natives)
         self._ready = NativeEvent(self._natives)
+        self._asleep = self._natives.asleep_ms()  # time spent in suspend so far, as last seen
 
     # -- called from any thread ------------------------------------------------------
     def start(self, publish: Publish, config: Config | None = None, timeout: float = 5.0) -> None:
@@ -144,6 +146,8 @@ class Loop:
             due = keyboards.first_deadline(self._capture.sooner(self.provider.hotplug_due()))
             timeout = None if due is None else max(0.0, (due - now_ms()) / 1000.0)
             readable, _, _ = self._natives.select(watch, [], [], timeout)
+            if self._natives.asleep_ms() - self._asleep > SLEPT_MS:  # before the input that woke us
+                self._resume()
             if self._inbox.fd in readable:
                 due = -1.0  # a command may have scheduled something for now
                 if not self._commands():
@@ -164,6 +168,16 @@ class Loop:
                 keyboards.hotplug()
             if self._outbox.pending:
                 self._outbox.flush()
+
+    def _resume(self) -> None:
+        """The machine slept: let go of what keys and timers held, say so, then look again."""
+        self._asleep, before = self._natives.asleep_ms(), self._outbox.state()
+        self._keyboards.slept(now_ms())
+        self._outbox.set_state("suspended", "the machine slept: held keys released, pending keys dropped")
+        self.provider.rescan()  # resynchronised above from the kernel's key state; now the devices
+        self._keyboards.hotplug()
+        resumed = f"resumed; {len(self._keyboards.by_id)} keyboard(s)"  # a panic stays as it was
+        self._outbox.set_state(before.state, resumed if before.state == "running" else before.detail)
 
     def _commands(self) -> bool:
         """Run every queued command; False on stop."""

@@ -65,6 +65,7 @@ class Provider(Protocol):
     def hotplug_due(self) -> float | None: ...  # monotonic ms of the next retry, if any
     def make_sink(self, info: DeviceInfo, source: Source) -> Sink: ...
     def make_pointer(self) -> Sink: ...  # the one `KeyRx pointer` device (buttons, motion, wheels)
+    def rescan(self) -> None: ...  # the next hotplug() compares with every node there now
     def close(self) -> None: ...
 
 
@@ -75,6 +76,7 @@ class Remapper(Protocol):
     def advance(self, now_ms: float) -> Out: ...
     def set_profile(self, profile: CompiledProfile | None, now_ms: float) -> Out: ...
     def release_all(self, now_ms: float) -> Out: ...
+    def cancel(self, now_ms: float) -> Out: ...  # after sleep: like release_all, but toggles stay
     def layers(self) -> list[str]: ...
     def next_deadline(self) -> float | None: ...
     def control(self, ctl: Control, now_ms: float) -> Out: ...  # focus change or layer op, in order
@@ -95,6 +97,9 @@ class FixedDevices:
 
     def hotplug_due(self) -> float | None:
         return None
+
+    def rescan(self) -> None:
+        """Nothing to look for."""
 
 
 __all__ = ["EngineFactory", "Event", "FixedDevices", "Out", "Provider", "Remapper", "Sink", "Source"]

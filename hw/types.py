@@ -4,8 +4,11 @@ from __future__ import annotations
 import _thread
 import queue
 import select
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Literal
+
+from .identity import phys_stem
 
 if TYPE_CHECKING:
     from .engine import CompiledProfile
@@ -14,12 +17,14 @@ if TYPE_CHECKING:
 Publish = Callable[[str, dict[str, Any]], None]
 """Called (from the hw thread) with an event name and its data; must not block."""
 
-State = Literal["starting", "running", "unavailable", "failed", "panic", "stopped"]
+State = Literal["starting", "running", "unavailable", "failed", "panic", "suspended", "stopped"]
+Kind = Literal["keyboard", "consumer", "pointer", "other"]
 
 
 @dataclass(frozen=True)
 class DeviceInfo:
-    """What the hardware side knows about one keyboard."""
+    """What the hardware side knows about one input node with keys. `kind`: what its keys make
+    it; `skip_reason`: why it is left alone unless enabled (another remapper's output)."""
 
     id: str
     name: str
@@ -31,6 +36,13 @@ class DeviceInfo:
     uniq: str
     connected: bool = True
     grabbed: bool = False
+    kind: Kind = "keyboard"
+    skip_reason: str | None = None
+
+    @property
+    def default_enabled(self) -> bool:
+        """Taken when nothing says otherwise: keyboards that are not another remapper's output."""
+        return self.kind == "keyboard" and self.skip_reason is None
 
     def as_dict(self) -> dict[str, Any]:
         """The fields as a JSON-ready dict."""
@@ -38,6 +50,7 @@ class DeviceInfo:
             "id": self.id, "name": self.name, "path": self.path, "bus": self.bus,
             "vendor": self.vendor, "product": self.product, "phys": self.phys,
             "uniq": self.uniq, "connected": self.connected, "grabbed": self.grabbed,
+            "kind": self.kind, "skip_reason": self.skip_reason, "default_enabled": self.default_enabled,
         }
 
 
@@ -74,10 +87,24 @@ class Config:
         """The device's config; unknown keyboards are enabled and follow the default."""
         return self.devices.get(device_id, DeviceConfig())
 
+    def enabled_for(self, info: DeviceInfo) -> bool:
+        """Whether to take the device: as configured, else its default (keyboards only)."""
+        dc = self.devices.get(info.id)
+        return info.default_enabled if dc is None else dc.enabled
+
     def profile_for(self, device_id: str) -> CompiledProfile | None:
         """The compiled profile the device runs."""
         dc = self.for_device(device_id)
         return dc.profile if dc.has_profile else self.default_profile
+
+    def profile_of(self, info: DeviceInfo, others: list[DeviceInfo]) -> CompiledProfile | None:
+        """The profile `info` runs: a node that is not a keyboard (media keys) and has no profile
+        of its own follows the keyboard of the same device (the same phys stem)."""
+        if info.kind != "keyboard" and not self.for_device(info.id).has_profile and phys_stem(info.phys):
+            for other in others:
+                if other.kind == "keyboard" and phys_stem(other.phys) == phys_stem(info.phys):
+                    return self.profile_for(other.id)
+        return self.profile_for(info.id)
 
 
 @dataclass(frozen=True)
@@ -92,8 +119,15 @@ class Natives:
     allocate_lock: Callable[[], Any]
     simple_queue: Callable[[], Any]
     select: Callable[..., Any]
+    asleep_ms: Callable[[], float] = lambda: slept_ms()  # grows by the time the machine slept
+
 
     @classmethod
     def stdlib(cls) -> "Natives":
         """The primitives as the stdlib has them now (right when nothing is patched)."""
         return cls(_thread.start_new_thread, _thread.allocate_lock, queue.SimpleQueue, select.select)
+
+
+def slept_ms() -> float:
+    """CLOCK_BOOTTIME - CLOCK_MONOTONIC in ms: the monotonic clock stops in suspend, boot time doesn't."""
+    return (time.clock_gettime(time.CLOCK_BOOTTIME) - time.clock_gettime(time.CLOCK_MONOTONIC)) * 1000.0

@@ -5,6 +5,7 @@ import errno
 import fcntl
 import os
 import queue
+import select
 import struct
 import threading
 import time
@@ -163,6 +164,13 @@ class FakeUInput:
         with self._lock:
             self._collect()
             return list(self._frames)
+
+    def wait_frames(self, count: int, timeout: float = 10.0) -> list[list[tuple[int, int, int]]]:
+        """The frames once `count` were written (or the timeout passed), waiting on the device's fd."""
+        end = time.monotonic() + timeout
+        while len(frames := self.frames) < count and (left := end - time.monotonic()) > 0:
+            select.select([self._frames_r], [], [], left)
+        return frames
 
     def _collect(self) -> None:
         if self.closed:

@@ -26,7 +26,7 @@ def vocabulary() -> dict[str, Any]:
         "default_topics": list(vocab.DEFAULT_TOPICS),
         "events": list(vocab.EVENTS),
         "read_only": {"profile": list(vocab.PROFILE_READ_ONLY)},
-        "settings": {name: default for name, (default, _, _) in hw.SETTINGS.items()},
+        "settings": {**{name: default for name, (default, _, _) in hw.SETTINGS.items()}, **hw.OPTIONS},
         "keys": hw.all_names(),
     }
 

@@ -59,6 +59,11 @@ class DeviceSchema(Schema):
     product = STR(required=True)
     phys = STR(allow_none=True, required=True)
     uniq = STR(allow_none=True, required=True)
+    kind = STR(allow_none=True, required=True, metadata={
+        "enum": ["keyboard", "consumer", "pointer", "other", None],
+        "description": "what its keys make it (consumer: media keys); null when not seen this run"})
+    skip_reason = STR(allow_none=True, required=True, metadata={
+        "description": "why it is left alone unless enabled (another remapper's output), or null"})
     connected = fields.Boolean(required=True)
     grabbed = fields.Boolean(required=True)
     enabled = fields.Boolean(required=True)
@@ -76,7 +81,8 @@ class ProfileSummarySchema(Schema):
 
     name = STR(required=True)
     description = STR(required=True)
-    settings = fields.Dict(keys=STR(), values=fields.Integer(), required=True)
+    settings = fields.Dict(keys=STR(), values=fields.Raw(), required=True, metadata={
+        "description": "numbers in ms; layer_led and pause_chord are strings or null"})
     active = fields.Boolean(required=True)
     revision = fields.Integer(required=True)
     created_at = STR(required=True, metadata=ISO)

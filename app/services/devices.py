@@ -21,8 +21,10 @@ Publish = Callable[[str, Row], object]
 HW_DEVICE_EVENTS = ("device.connected", "device.disconnected", "device.grabbed", "device.released")
 SEEN_EVENTS = ("device.connected", "device.disconnected")
 CAPTURE_GRACE_S = 5.0  # how much longer than its timeout a capture may take to be answered
-VIEW = ("id", "name", "label", "path", "bus", "vendor", "product", "phys", "uniq",
+VIEW = ("id", "name", "label", "path", "bus", "vendor", "product", "phys", "uniq", "kind", "skip_reason",
         "connected", "grabbed", "enabled", "profile", "last_seen", "revision")
+SAME_DEVICE = ("bus", "vendor", "product", "name")  # a device that moved to another port still matches
+ADOPTED = ("label", "enabled", "profile")
 
 
 def device_view(stored: Row, live: Row | None, seen: bool = False) -> Row:
@@ -32,7 +34,7 @@ def device_view(stored: Row, live: Row | None, seen: bool = False) -> Row:
     view["connected"] = bool(live and live.get("connected"))
     view["grabbed"] = bool(live and live.get("grabbed"))
     if live:
-        for key in ("name", "path", "phys"):
+        for key in ("name", "path", "phys", "kind", "skip_reason"):
             view[key] = live.get(key, view.get(key))
         if view["connected"] or seen:
             view["last_seen"] = now_iso()
@@ -42,7 +44,8 @@ def device_view(stored: Row, live: Row | None, seen: bool = False) -> Row:
 def first_record(info: Row) -> Row:
     """The record the store makes for a device it has not seen before."""
     return {"id": info["id"], **{k: info.get(k, "") for k in DEVICE_INFO}, "label": None,
-            "enabled": True, "profile": None, "last_seen": None, "revision": 1}
+            "enabled": bool(info.get("default_enabled", True)), "profile": None, "last_seen": None,
+            "revision": 1}
 
 
 class Devices:
@@ -109,9 +112,37 @@ class Devices:
     def _record(self, info: Row, insert: bool) -> None:
         # a disconnect only refreshes a known record: it never brings back a forgotten device
         try:
+            new = insert and not self._store_has(info["id"])
             self._store.record_seen([info], insert=insert)
+            if new:
+                self._adopt(info)
         except Exception:  # the store is closed or failing: the next request records it
             log.warning("could not record device %s", info.get("id"), exc_info=True)
+
+    def _store_has(self, device_id: str) -> bool:
+        try:
+            self._store.get_device(device_id)
+        except NotFound:
+            return False
+        return True
+
+    def _adopt(self, info: Row) -> None:
+        """A new device that matches exactly one unplugged known device, and no connected one, by
+        (bus, vendor, product, name) is that device on another port: it takes its label, enabled
+        and profile, and the old record goes."""
+        live = self._live()
+        same = [d for d in self._store.list_devices()
+                if d["id"] != info["id"] and all(d.get(k) == info.get(k) for k in SAME_DEVICE)]
+        if len(same) != 1 or (live.get(same[0]["id"]) or {}).get("connected"):
+            return
+        old = same[0]
+        _, after = self._store.update_device(info["id"], None, {k: old[k] for k in ADOPTED})
+        self._store.forget_device(old["id"], None)
+        self._publish("device.forgotten", {"id": old["id"]})
+        self._apply()
+        log.info("device %s is %s on another port: its settings moved over", info["id"], old["id"])
+        self._publish("device.updated", {"device": device_view(after, self._live().get(info["id"])),
+                                         "changed": ["path", "phys"]})
 
     # -- writes --------------------------------------------------------------------------
     def update(self, device_id: str, expect: int | None, changes: Row) -> Row:

@@ -223,18 +223,19 @@ class Store:
 
     @transaction
     def record_seen(self, db: sqlite3.Connection, infos: list[Row], insert: bool = True) -> list[Row]:
-        """Record devices the hardware reports (new ones enabled), refreshing name/path/phys
-        and last_seen; `insert=False` only refreshes devices already known. Returns the rows."""
+        """Record devices the hardware reports (a new one enabled when its `default_enabled`
+        says so), refreshing name/path/phys and last_seen; `insert=False` only refreshes devices
+        already known. Returns the rows."""
         ts = now_iso()
         rows = []
         for info in infos:
             if insert:
                 db.execute(
-                    "INSERT INTO devices (id, name, path, bus, vendor, product, phys, uniq, last_seen)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                    "INSERT INTO devices (id, name, path, bus, vendor, product, phys, uniq, last_seen, enabled)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
                     " name = excluded.name, path = excluded.path, phys = excluded.phys,"
                     " last_seen = excluded.last_seen",
-                    (info["id"], *(info.get(k, "") for k in DEVICE_INFO), ts))
+                    (info["id"], *(info.get(k, "") for k in DEVICE_INFO), ts, int(info.get("default_enabled", True))))
             else:
                 db.execute("UPDATE devices SET name = ?, path = ?, phys = ?, last_seen = ? WHERE id = ?",
                            (*(info.get(k, "") for k in ("name", "path", "phys")), ts, info["id"]))

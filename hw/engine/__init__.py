@@ -10,6 +10,8 @@ What lives here, in the order data flows:
     keymap, state    what an Engine holds: Keymap (the profile by code), HeldOutput, Layers, OneShots
     taphold, combos  pure deciders over the input waiting behind an undecided key
     macros           compiling macro steps into ops, and running them
+    options          settings the loop applies around the engine (output_gap_ms, layer_led, pause_chord)
+    cancel           letting go of what an engine holds after sleep, toggles kept
     simulate         the engine on virtual time, for /api/simulate and the tests
 
 Nothing here does I/O, reads a clock or starts a thread: time is whatever the caller
@@ -22,8 +24,9 @@ from .actions import CompiledProfile
 from .compile import SETTINGS, ProfileCompiler, compile_profile, validate_profile
 from .engine import Engine
 from .keys import all_names, code_of, is_key, name_of, suggest, us_key
+from .options import OPTIONS
 from .simulate import Step, parse_events, parse_script, simulate
 
-__all__ = ["SETTINGS", "CompiledProfile", "Engine", "ProfileCompiler", "ProfileError", "ScriptError",
+__all__ = ["OPTIONS", "SETTINGS", "CompiledProfile", "Engine", "ProfileCompiler", "ProfileError", "ScriptError",
            "Step", "all_names", "code_of", "compile_profile", "is_key", "name_of", "parse_events", "parse_script",
            "simulate", "suggest", "us_key", "validate_profile"]

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .apps import AppRule
 
+from .options import LoopOptions
+
 # Tap-hold modes.
 TIMEOUT, PRESS, PERMISSIVE = 0, 1, 2
 MODES = {"timeout": TIMEOUT, "press": PRESS, "permissive": PERMISSIVE}
@@ -136,6 +138,7 @@ class CompiledProfile:
     apps: tuple[AppRule, ...] = ()
     virtual_keys: Mapping[str, int] = field(default_factory=dict)  # name -> its input code
     pointer: bool = False  # outputs mouse buttons or motion: the loop makes the pointer device
+    options: LoopOptions = LoopOptions()  # what the loop does around the engine
 
 
 def key_act(codes: tuple[int, ...], repeat: bool = True) -> KeyAct:

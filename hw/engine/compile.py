@@ -14,6 +14,7 @@ from .actions import NULL, Action, Combo, CompiledProfile, key_act
 from .apps import compile_apps, compile_virtual_keys
 from .compile_actions import INNER, KINDS, TOP, UNKNOWN, Scope, join_path, plain
 from .layout import FALLBACK, TEXT_SETTINGS, US_TYPIST, Resolver, compile_text_settings
+from .options import OPTIONS, compile_options
 from .pointer import output_problem
 
 LAYER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -27,6 +28,7 @@ SETTINGS = {
     "tap_hold_ms": (200, 1, 10_000),
     "combo_ms": (50, 1, 5_000),
     "oneshot_ms": (1000, 1, 60_000),
+    "output_gap_ms": (0, 0, 50),  # read by the loop, with the OPTIONS (hw/engine/options.py)
 }
 IGNORED = {"name", "description", "active", "revision", "created_at", "updated_at"}  # the API checks them
 
@@ -65,13 +67,14 @@ class ProfileCompiler:
             combos_by_key={c: tuple(v) for c, v in by_key.items()},
             tap_hold_ms=self.settings["tap_hold_ms"], combo_ms=self.settings["combo_ms"],
             oneshot_ms=self.settings["oneshot_ms"], pointer=self.pointer, apps=apps,
-            virtual_keys={name: code for name, (code, _) in virtual.items()})
+            virtual_keys={name: code for name, (code, _) in virtual.items()},
+            options=compile_options(self, profile.get("settings")))
 
     def compile_settings(self, settings: object) -> None:
         if not isinstance(settings, Mapping):
             self.error("settings", "must be an object")
             return
-        self.fields("settings", settings, set(SETTINGS) | TEXT_SETTINGS)
+        self.fields("settings", settings, set(SETTINGS) | TEXT_SETTINGS | set(OPTIONS))
         self.typist = compile_text_settings(self, settings, self.layouts)
         for name, (_, low, high) in SETTINGS.items():
             if name in settings:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .actions import CompiledProfile, KeyAct, TapHoldAct
 from .apps import Focus
+from .cancel import cancel
 from .combos import ComboWait, Fire, decide_combo
 from .handlers import PRESS, RELEASE
 from .keymap import Keymap
@@ -140,6 +141,8 @@ class Engine:
         refresh_apps(self, self.focus)
         self.motion.clear()
         return out
+
+    cancel = cancel  # (now_ms) -> Out: every key up at once, pending input dropped, toggles stay
 
     def layers(self) -> list[str]:
         """The active layer stack by name, bottom (base or the switched-to layer) first."""

@@ -24,7 +24,9 @@ def test_list_virtual_keyboards(api: ApiClient) -> None:
     assert d["enabled"] is True and d["label"] is None and d["profile"] is None
     assert d["connected"] is True and d["revision"] == 1
     assert set(d) == {"id", "name", "label", "path", "bus", "vendor", "product", "phys", "uniq",
+                      "kind", "skip_reason",
                       "connected", "grabbed", "enabled", "profile", "last_seen", "revision"}
+    assert (d["kind"], d["skip_reason"]) == ("keyboard", None)
     assert all(c.isalnum() or c == "-" for c in d["id"]) and d["id"] == d["id"].lower()
     assert "seq" in body and "epoch" in body
 

@@ -99,3 +99,22 @@ def test_matching_is_a_pure_function() -> None:
     assert matching_rules(rules, None) == []
     # bottom first: browser (2) below video (3), the first matching rule's layer on top
     assert app_layers(rules, Focus("firefox", "x - YouTube")) == [2, 3]
+
+
+def test_cancel_applies_the_controls_that_waited() -> None:
+    """A machine that sleeps with a tap-hold undecided and a focus change and a layer op behind it:
+    the keys are cancelled, the controls still happen, and later controls stay in step."""
+    from hw.engine import Engine
+    from hw.engine.apps import focus_of
+    from hw.engine.keys import code_of
+    from hw.engine.layerops import FocusChange, LayerOp
+    engine = Engine(compile_profile({"layers": {"base": {"a": {"tap": "a", "hold": "leftctrl"}},
+                                                "term": {"f1": "f2"}, "nav": {"h": "left"}},
+                                     "apps": [{"match": {"app_id": "kitty"}, "layers": ["term"]}]}))
+    assert engine.feed(code_of("a"), 1, 0) == []  # undecided
+    assert engine.control(FocusChange(focus_of("kitty", "")), 1) == []
+    assert engine.control(LayerOp("on", "nav"), 2) == []  # both wait behind the tap-hold
+    assert engine.cancel(3) == []
+    assert engine.layers() == ["base", "term", "nav"]
+    assert engine.control(LayerOp("off", "nav"), 4) == [] and engine.layers() == ["base", "term"]
+    assert engine.feed(code_of("f1"), 1, 5) == [(code_of("f2"), 1)]

@@ -1,4 +1,4 @@
-"""The rig tests/hw drives the loop with: an evdev provider over fake nodes, and its loop."""
+"""The evdev provider and its loop over fake nodes in a real directory, shared by tests/hw."""
 from __future__ import annotations
 
 import os
@@ -6,26 +6,27 @@ import queue
 from pathlib import Path
 from typing import Any
 
-from hw import Config, DeviceConfig, compile_profile
+from hw import Config, DeviceConfig, Natives, compile_profile
 from hw.devices import EvdevProvider
 from hw.engine import Engine
 from hw.loop import Loop
 from tests.fakes import EventLog, FakeInputDevice, FakeUInput
 
+KEY_A, KEY_B, KEY_X, KEY_ESC, KEY_BACKSPACE, KEY_ENTER, KEY_CAPSLOCK = 30, 48, 45, 1, 14, 28, 58
 REMAP = compile_profile({"layers": {"base": {"capslock": "esc", "a": "b"}}})
 
 
 class Rig:
     """A provider over fake nodes in a real directory (so inotify is real), and its loop."""
 
-    def __init__(self, root: Path, grab_wait_ms: float = 5000) -> None:
+    def __init__(self, root: Path, grab_wait_ms: float = 5000, natives: Natives | None = None) -> None:
         self.root = root
         self.nodes: dict[str, FakeInputDevice] = {}
         self.denied: dict[str, int] = {}  # path -> how many more opens fail with EACCES
         self.outputs: list[FakeUInput] = []
         self.provider = EvdevProvider(str(root), opener=self.open, uinput=self.uinput,
                                       sys_dir=str(root / "sys"))
-        self.loop = Loop(self.provider, Engine, grab_wait_ms=grab_wait_ms, realtime=True)
+        self.loop = Loop(self.provider, Engine, grab_wait_ms=grab_wait_ms, realtime=True, natives=natives)
         self.log = EventLog()
 
     def plug(self, n: int, name: str = "Fake Keyboard", **kw: Any) -> FakeInputDevice:

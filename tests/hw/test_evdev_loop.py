@@ -6,9 +6,8 @@ from pathlib import Path
 from hw import Config, DeviceConfig, compile_profile
 from hw.ecodes import EV_KEY, EV_LED, EV_MSC, EV_REL, EV_SYN, SYN_DROPPED
 from hw.identity import device_id
-from tests.hw.rig import REMAP, Rig
+from tests.hw.rig import KEY_A, KEY_B, KEY_BACKSPACE, KEY_CAPSLOCK, KEY_ENTER, KEY_ESC, KEY_X, REMAP, Rig
 
-KEY_A, KEY_B, KEY_X, KEY_ESC, KEY_BACKSPACE, KEY_ENTER, KEY_CAPSLOCK = 30, 48, 45, 1, 14, 28, 58
 KEY_LEFTCTRL = 29
 
 
@@ -19,7 +18,9 @@ def test_discovery_keeps_keyboards_not_ours_with_stable_ids(rig: Rig) -> None:
     rig.start()
     data = rig.log.wait("device.grabbed", name="Fake Keyboard")
     assert data["device"]["id"] == device_id("usb", "046d", "c31c", "", "usb-0000:00:14.0-2/input0")
-    assert [d.name for d in rig.loop.devices()] == ["Fake Keyboard"]
+    rig.log.wait("device.connected", name="Fake Mouse")  # listed, not taken: not a keyboard
+    assert sorted((d.name, d.kind, d.grabbed) for d in rig.loop.devices()) == [
+        ("Fake Keyboard", "keyboard", True), ("Fake Mouse", "pointer", False)]
     assert kbd.grabbed
     out = rig.out()
     assert (out.kw["phys"], out.kw["vendor"], out.kw["product"]) == (

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import os
 import queue
+import select
+import time
 from pathlib import Path
 
 import evdev
 import pytest
+from evdev import UInput
 from evdev import ecodes as e
 
 from hw import Captured, Config, DeviceConfig, compile_profile
-from tests.vm.kernel import REMAP, Daemon, find, keyboard, keys, read, tap
+from tests.vm.kernel import KEYS, REMAP, Daemon, find, keyboard, keys, read, tap
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/dev/uinput"), reason="runs inside the VM")
 NAME = "Test Keyboard"  # the VM also has its own (i8042) keyboard, grabbed too
@@ -160,6 +163,75 @@ def test_activating_a_profile_through_the_api_applies_before_it_answers(tmp_path
         finally:
             keyrx.stop()
             keyrx.store.close()
+
+
+def test_another_remappers_keyboard_is_left_alone() -> None:
+    with keyboard() as src, UInput({e.EV_KEY: KEYS}, name="keyd virtual keyboard", vendor=0x0FAC,
+                                   product=0x0ADE, phys="") as keyd, Daemon() as d:
+        d.wait("device.grabbed", name=NAME)
+        out = find(OUT)
+        seen = d.wait("device.connected", name="keyd virtual keyboard")["device"]
+        assert "another remapper (keyd)" in seen["skip_reason"] and not seen["grabbed"]
+        assert [dev.grabbed for dev in d.loop.devices() if dev.name == "keyd virtual keyboard"] == [False]
+        probe = evdev.InputDevice(keyd.device.path)
+        probe.grab()  # nobody holds it
+        probe.ungrab()
+        probe.close()
+        tap(src, e.KEY_A, 1)  # the keyboard itself is still remapped
+        tap(src, e.KEY_A, 0)
+        assert keys(read(out, 2)) == [(e.KEY_B, 1), (e.KEY_B, 0)]
+
+
+def test_a_consumer_control_node_can_be_enabled_and_follows_its_keyboard() -> None:
+    media_name = f"{NAME} Consumer Control"
+    profile = {"layers": {"base": {"volumeup": "mute", "a": "b"}}}
+    with keyboard() as src, UInput({e.EV_KEY: [e.KEY_MUTE, e.KEY_VOLUMEDOWN, e.KEY_VOLUMEUP]}, name=media_name,
+                                   vendor=0x1234, product=0x5678, phys="test/kbd1/input1") as media, \
+            Daemon(profile) as d:
+        d.wait("device.grabbed", name=NAME)
+        node = d.wait("device.connected", name=media_name)["device"]
+        assert (node["kind"], node["grabbed"]) == ("consumer", False)
+        done: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
+        d.loop.apply(Config(default_profile=compile_profile(profile),
+                            devices={node["id"]: DeviceConfig(enabled=True)}), done.put)
+        assert done.get(timeout=10) is None
+        d.wait("device.grabbed", name=media_name)
+        out, kbd_out = find(f"KeyRx: {media_name}"), find(OUT)
+        tap(media, e.KEY_VOLUMEUP, 1)
+        tap(media, e.KEY_VOLUMEUP, 0)
+        assert keys(read(out, 2)) == [(e.KEY_MUTE, 1), (e.KEY_MUTE, 0)]
+        tap(src, e.KEY_A, 1)
+        tap(src, e.KEY_A, 0)
+        assert keys(read(kbd_out, 2)) == [(e.KEY_B, 1), (e.KEY_B, 0)]
+
+
+def test_output_gap_ms_sends_macro_steps_in_frames_apart() -> None:
+    profile = {"settings": {"output_gap_ms": 20}, "layers": {"base": {"1": {"macro": ["h", "i"]}}}}
+    with keyboard() as src, Daemon(profile) as d:
+        d.wait("device.grabbed", name=NAME)
+        out = find(OUT)
+        tap(src, e.KEY_1, 1)
+        tap(src, e.KEY_1, 0)
+        got = read_timed(out, 4)
+        frames = [[(c, v) for t, c, v, _ in f if t == e.EV_KEY] for f in got]
+        assert frames == [[(e.KEY_H, 1)], [(e.KEY_H, 0)], [(e.KEY_I, 1)], [(e.KEY_I, 0)]]
+        stamps = [f[-1][3] for f in got]  # the kernel's time of each frame's SYN_REPORT
+        assert all(b - a >= 0.019 for a, b in zip(stamps, stamps[1:], strict=False)), stamps
+
+
+def read_timed(dev: evdev.InputDevice, frames: int, timeout: float = 5.0) -> list[list[tuple[int, int, int, float]]]:
+    """The next `frames` frames with key events, each ending in its SYN_REPORT, with kernel times."""
+    out: list[list[tuple[int, int, int, float]]] = []
+    frame: list[tuple[int, int, int, float]] = []
+    end = time.monotonic() + timeout
+    while len(out) < frames and select.select([dev.fd], [], [], max(0.0, end - time.monotonic()))[0]:
+        for ev in dev.read():
+            frame.append((ev.type, ev.code, ev.value, ev.timestamp()))
+            if ev.type == e.EV_SYN and ev.code == e.SYN_REPORT:
+                if any(t == e.EV_KEY for t, _, _, _ in frame):
+                    out.append(frame)
+                frame = []
+    return out
 
 
 POINTER = {"layers": {"base": {"f1": "btn_left", "f2": {"wheel": "down", "repeat_ms": 0},

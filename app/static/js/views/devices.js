@@ -32,7 +32,9 @@ function deviceCard(d) {
     h("div", { class: "badges" },
       badge(d.connected ? "connected" : "disconnected", d.connected ? "ok" : "off", "state-connected"),
       badge(d.grabbed ? "grabbed" : "not grabbed", d.grabbed ? "ok" : "off", "state-grabbed"),
+      d.kind && d.kind !== "keyboard" ? badge(d.kind, "info", "state-kind") : null,
       layers ? badge(`layers: ${layers.join(" › ")}`, layers.length > 1 ? "info" : "off", "state-layer") : null),
+    d.skip_reason ? h("p", { class: "muted small skip-reason" }, d.skip_reason) : null,
     h("dl", { class: "fields" },
       h("dt", {}, "Label"),
       h("dd", {}, h("input", {

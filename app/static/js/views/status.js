@@ -9,6 +9,7 @@ const EXPLAIN = {
   unavailable: "KeyRx cannot reach the keyboards; the API works, remapping does not. The detail says why.",
   failed: "The remap loop stopped after an error; the detail says which.",
   panic: "Emergency release: every keyboard was let go.",
+  suspended: "The machine slept: held keys were released; the loop is resynchronising.",
   stopped: "The remap loop is stopped.",
 };
 
