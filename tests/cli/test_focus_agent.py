@@ -2,6 +2,7 @@
 under Xvfb with real windows."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -152,8 +153,9 @@ def x_window_id(env: dict[str, str], title: str) -> str:
     return found[0]
 
 
-needs_x = pytest.mark.skipif(not all(shutil.which(c) for c in ("Xvfb", "xdotool", "xprop", "openbox")),
-                             reason="Xvfb, openbox, xdotool and xprop are needed (scripts/install-test-deps.sh)")
+needs_x = pytest.mark.skipif(not all(shutil.which(c) for c in ("Xvfb", "xdotool", "xprop", "openbox"))
+                             or importlib.util.find_spec("tkinter") is None,
+                             reason="Xvfb, openbox, xdotool, xprop and tkinter are needed (scripts/install-test-deps.sh)")
 
 
 @needs_x
