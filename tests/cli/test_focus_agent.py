@@ -155,7 +155,7 @@ def x_window_id(env: dict[str, str], title: str) -> str:
 
 needs_x = pytest.mark.skipif(not all(shutil.which(c) for c in ("Xvfb", "xdotool", "xprop", "openbox"))
                              or importlib.util.find_spec("tkinter") is None,
-                             reason="Xvfb, openbox, xdotool, xprop and tkinter are needed (scripts/install-test-deps.sh)")
+                             reason="Xvfb, openbox, xdotool, xprop and tkinter are needed (install-test-deps.sh)")
 
 
 @needs_x
