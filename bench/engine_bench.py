@@ -58,6 +58,39 @@ def tap_hold() -> tuple[dict[str, object], Events]:
     return {"layers": {"base": base}}, typing("asdfjkl", 100_000, step_ms=15, overlap=True)
 
 
+HANDS = {"left": list("qwertasdfgzxcvb"), "right": list("yuiophjklnm") + ["semicolon"]}
+
+
+def home_row_mods() -> tuple[dict[str, object], Events]:
+    """Round 2 home-row mods (hands, hand_rule, prior idle, quick tap), typed with rolls."""
+    mods = {"a": "leftmeta", "s": "leftalt", "d": "leftctrl", "f": "leftshift",
+            "j": "rightshift", "k": "rightctrl", "l": "rightalt", "semicolon": "rightmeta"}
+    base = {k: {"tap": k, "hold": m, "hand_rule": True} for k, m in mods.items()}
+    profile = {"hands": HANDS, "settings": {"require_prior_idle_ms": 150, "quick_tap_ms": 150},
+               "layers": {"base": base}}
+    return profile, typing("asdfjkl", 100_000, step_ms=15, overlap=True)
+
+
+def leader() -> tuple[dict[str, object], Events]:
+    """Typing with a leader key, caps word and a tap dance in the profile: every press looked at,
+    one leader sequence in every ten words."""
+    sequences = [{"keys": [a, b], "action": {"macro": [{"text": "ok"}]}} for a in "gh" for b in "stu"]
+    profile = {"sequences": sequences, "layers": {"base": {
+        "rightalt": {"leader": {}}, "capslock": {"caps_word": {}},
+        "f1": {"tap_dance": ["home", "end", "esc"]}}}}
+    events: Events = []
+    now = 0.0
+    ralt, g, s = code_of("rightalt"), code_of("g"), code_of("s")
+    while len(events) < 100_000:
+        for code, value, t in typing(LETTERS, 54):
+            events.append((code, value, now + t))
+        now += 54 * 30.0
+        events += [(ralt, 1, now), (ralt, 0, now + 20), (g, 1, now + 40), (g, 0, now + 60),
+                   (s, 1, now + 80), (s, 0, now + 100)]
+        now += 130
+    return profile, events[:100_000]
+
+
 def combos() -> tuple[dict[str, object], Events]:
     """Typing keys that are in combos (each waits for its combo window or a release)."""
     profile = {"layers": {"base": {}}, "combos": [{"keys": ["j", "k"], "action": "esc"},
@@ -101,6 +134,7 @@ def main() -> int:
     rows = [("profile", "events", "events/s", "p50 µs", "p99 µs")]
     rows += [measure("simple remap", simple), measure("layer held", layers),
              measure("tap-hold (home-row mods)", tap_hold), measure("combo keys", combos),
+             measure("home-row mods, round 2 options", home_row_mods), measure("leader, caps word, dance", leader),
              measure("pass-through", lambda: ({"layers": {"base": {}}}, typing(LETTERS, 200_000)))]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for i, row in enumerate(rows):

@@ -94,6 +94,10 @@ class ProfileDetailSchema(ProfileSummarySchema):
 
     layers = fields.Dict(keys=STR(), values=fields.Dict(keys=STR(), values=fields.Raw()), required=True)
     combos = fields.List(fields.Raw(), required=True)
+    hands = fields.Dict(keys=STR(), values=fields.List(STR()), metadata={
+        "description": "Each key's hand, for the tap-hold hand_rule (present when set)"})
+    sequences = fields.List(fields.Raw(), metadata={
+        "description": "Leader sequences: [{keys, action}] (present when set)"})
 
 
 ProfileListSchema = Schema.from_dict({

@@ -42,6 +42,8 @@ class ProfileSchema(Strict):
     settings = fields.Dict(keys=fields.String(), load_default=dict)
     layers = fields.Dict(keys=fields.String(), required=True)
     combos = fields.List(fields.Raw(), load_default=list)
+    hands = fields.Raw(load_default=None)  # checked by the language, like layers
+    sequences = fields.Raw(load_default=list)
     apps = fields.List(fields.Raw())  # checked with the rest of the language by hw
     virtual_keys = fields.Dict(keys=fields.String())
 
@@ -68,7 +70,7 @@ class ProfileCreateSchema(ProfileSchema):
     @validates_schema
     def _language(self, data: dict[str, Any], **kwargs: Any) -> None:
         if "copy_from" in data:
-            extra = [k for k in ("layers", "combos", "settings") if k in self._given]
+            extra = [k for k in ("layers", "combos", "settings", "hands", "sequences") if k in self._given]
             if extra:
                 raise ValidationError({k: ["cannot be combined with copy_from"] for k in extra})
             return

@@ -86,7 +86,7 @@ class Store:
     # -- profiles ----------------------------------------------------------------------
     @staticmethod
     def _profile(row: sqlite3.Row, active: str | None) -> Row:
-        return {
+        profile = {
             "name": row["name"], "description": row["description"],
             "settings": json.loads(row["settings"]), "layers": json.loads(row["layers"]),
             "combos": json.loads(row["combos"]), **json.loads(row["extra"]),
@@ -94,6 +94,11 @@ class Store:
             "revision": row["revision"], "created_at": row["created_at"],
             "updated_at": row["updated_at"],
         }
+        for optional in ("hands", "sequences"):  # shown only when the profile has them
+            value = json.loads(row[optional])
+            if value:
+                profile[optional] = value
+        return profile
 
     def list_profiles(self) -> list[Row]:
         """Every profile, sorted by name."""
@@ -113,9 +118,10 @@ class Store:
         return self._profile(row, self._active(db))
 
     @staticmethod
-    def _body_values(body: Row) -> tuple[str, str, str, str, str]:
+    def _body_values(body: Row) -> tuple[str, str, str, str, str, str, str]:
         return (body.get("description", ""), json.dumps(body.get("settings", {})),
                 json.dumps(body["layers"]), json.dumps(body.get("combos", [])),
+                json.dumps(body.get("hands")), json.dumps(body.get("sequences", [])),
                 json.dumps({k: body[k] for k in PROFILE_EXTRA if k in body}))
 
     @transaction
@@ -123,8 +129,8 @@ class Store:
         """Insert a new profile; Conflict if the name is taken."""
         ts = now_iso()
         try:
-            db.execute("INSERT INTO profiles (name, description, settings, layers, combos, extra,"
-                       " revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            db.execute("INSERT INTO profiles (name, description, settings, layers, combos, hands, sequences,"
+                       " extra, revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
                        (name, *self._body_values(body), ts, ts))
         except sqlite3.IntegrityError:
             raise Conflict(f"a profile named '{name}' exists already") from None
@@ -145,7 +151,7 @@ class Store:
                                            (new_name,)).fetchone():
             raise Conflict(f"a profile named '{new_name}' exists already")
         db.execute("UPDATE profiles SET name = ?, description = ?, settings = ?, layers = ?, combos = ?,"
-                   " extra = ?, revision = revision + 1, updated_at = ? WHERE name = ?",
+                   " hands = ?, sequences = ?, extra = ?, revision = revision + 1, updated_at = ? WHERE name = ?",
                    (new_name, *self._body_values(body), now_iso(), name))
         if new_name != name:
             db.execute("UPDATE devices SET profile = ?, revision = revision + 1 WHERE profile = ?",

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
 from .options import LoopOptions
 
 # Tap-hold modes.
-TIMEOUT, PRESS, PERMISSIVE = 0, 1, 2
-MODES = {"timeout": TIMEOUT, "press": PRESS, "permissive": PERMISSIVE}
+TIMEOUT, PRESS, PERMISSIVE, ALONE = 0, 1, 2, 3
+MODES = {"timeout": TIMEOUT, "press": PRESS, "permissive": PERMISSIVE, "alone": ALONE}
 
 # Macro op value meaning "wait this many ms" (the op's code holds the delay).
 DELAY = -1
@@ -70,6 +70,32 @@ class MacroAct:
 
 
 @dataclass(frozen=True, slots=True)
+class CapsWordAct:
+    """Caps word on (or refreshed; off with `toggle`): `shifted` keys get shift, `cont` pass."""
+
+    timeout: float
+    shifted: frozenset[int]
+    cont: frozenset[int]
+    toggle: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderAct:
+    """Read the next keys as one of the profile's sequences, within `timeout` ms of each."""
+
+    timeout: float = 1000.0
+
+
+@dataclass(frozen=True, slots=True)
+class TapDanceAct:
+    """n taps of the key, each within `timeout` ms of the previous one, select `elements[n-1]`."""
+
+    elements: tuple[Action, ...]
+    timeout: float = 200.0
+    eager: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class WheelAct:
     """A wheel key: `amount` notches on motion code `code` at press, then every `repeat` ms (0: once)."""
 
@@ -96,17 +122,27 @@ class MoveScaleAct:
     scale: float
 
 
-Plain = KeyAct | NullAct | LayerAct | ToggleAct | SwitchAct | OneShotAct | MacroAct | WheelAct | MoveAct | MoveScaleAct
+Plain = KeyAct | NullAct | LayerAct | ToggleAct | SwitchAct | OneShotAct | MacroAct | CapsWordAct | LeaderAct \
+    | TapDanceAct | WheelAct | MoveAct | MoveScaleAct
 
 
 @dataclass(frozen=True, slots=True)
 class TapHoldAct:
-    """Tap-hold: `tap` or `hold` once decided by `mode` within `timeout` ms of the press."""
+    """Tap-hold: `tap` or `hold` once decided by `mode` within `timeout` ms of the press.
 
-    tap: Plain
-    hold: Plain
+    `tap` and `hold` may be tap-holds themselves (nested). `idle` and `quick` are the resolved
+    `require_prior_idle_ms` and `quick_tap_ms` (0: off); `same_hand`, with `hand_rule`, the keys
+    of this key's hand.
+    """
+
+    tap: Action
+    hold: Action
     timeout: float
     mode: int
+    on_timeout_tap: bool = False
+    idle: float = 0.0
+    quick: float = 0.0
+    same_hand: frozenset[int] | None = None
 
 
 Action = Plain | TapHoldAct
@@ -135,6 +171,9 @@ class CompiledProfile:
     tap_hold_ms: float
     combo_ms: float
     oneshot_ms: float
+    sequences: Mapping[tuple[int, ...], Action] = field(default_factory=dict)
+    prefixes: frozenset[tuple[int, ...]] = frozenset()  # proper prefixes of the sequences
+    track: bool = False  # uses what needs every press looked at (see hw.engine.tapping)
     apps: tuple[AppRule, ...] = ()
     virtual_keys: Mapping[str, int] = field(default_factory=dict)  # name -> its input code
     pointer: bool = False  # outputs mouse buttons or motion: the loop makes the pointer device

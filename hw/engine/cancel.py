@@ -18,9 +18,10 @@ if TYPE_CHECKING:
 
 def cancel(engine: Engine, now_ms: float) -> Out:
     """Drop pending input and a running macro, release every held key as its release would
-    (held layers end, wheel and move keys stop), end every one-shot, then release whatever
-    output is still down. Focus changes and layer operations waiting behind pending input are
-    applied: they are the desktop's state and the user's choices, not keys."""
+    (held layers end, wheel and move keys stop), end every one-shot and caps word, forget the
+    tap family's press history, then release whatever output is still down. Focus changes and
+    layer operations waiting behind pending input are applied: they are the desktop's state and
+    the user's choices, not keys."""
     e = engine
     e.pending = None
     e.waiting.clear()
@@ -34,6 +35,7 @@ def cancel(engine: Engine, now_ms: float) -> Out:
     e.motion.clear()
     while e.controls:  # focus changes and layer operations that waited behind a key still happen
         apply_control(e, e.controls.popleft(), out)
+    e.slow = e.tapping.reset(e.keymap.profile)  # caps word ends; quick tap, prior idle, dances forget
     return out + e.output.release_all()
 
 

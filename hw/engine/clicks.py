@@ -11,23 +11,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .actions import PERMISSIVE, PRESS
-from .handlers import PRESS as PRESS_HANDLERS
 from .state import Out
-from .taphold import TapHold
+from .taphold import HOLD, TapHold
 
 if TYPE_CHECKING:
     from .engine import Engine
 
 
 def click_down(e: Engine, now: float) -> Out:
-    """A mouse button went down: an undecided press/permissive tap-hold becomes its hold."""
+    """A mouse button went down: an undecided press/permissive tap-hold becomes its hold.
+
+    A nested tap-hold that the hold starts, and a tap-hold pressed before the click that waited
+    behind this one, see the click too; each hold is pressed as the engine presses any decision,
+    through caps word and the tap family's press history on its slow path."""
     out: Out = []
     pending = e.pending
-    if type(pending) is TapHold and pending.act.mode in (PRESS, PERMISSIVE):
+    while type(pending) is TapHold and pending.act.mode in (PRESS, PERMISSIVE):
         e.pending = None
-        act = pending.act.hold
-        e.down[pending.code] = PRESS_HANDLERS[type(act)](e, act, pending.t, now, out)
+        e.settle(pending, HOLD, now, out)
         e._run(now, out)  # the input that waited behind it, in order
+        pending = e.pending  # pressed before the click, so the click comes after it too
     return out
 
 

@@ -4,6 +4,7 @@ settings, layers and combos are compiled here; each action kind in `compile_acti
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -12,7 +13,8 @@ from ..errors import ProfileError
 from . import keys
 from .actions import NULL, Action, Combo, CompiledProfile, key_act
 from .apps import compile_apps, compile_virtual_keys
-from .compile_actions import INNER, KINDS, TOP, UNKNOWN, Scope, join_path, plain
+from .compile_actions import COMBO, KINDS, SEQUENCE, TOP, UNKNOWN, Scope, join_path, plain
+from .compile_tap import compile_hands, compile_sequences
 from .layout import FALLBACK, TEXT_SETTINGS, US_TYPIST, Resolver, compile_text_settings
 from .options import OPTIONS, compile_options
 from .pointer import output_problem
@@ -28,6 +30,11 @@ SETTINGS = {
     "tap_hold_ms": (200, 1, 10_000),
     "combo_ms": (50, 1, 5_000),
     "oneshot_ms": (1000, 1, 60_000),
+    "tap_dance_ms": (200, 1, 5_000),
+    "caps_word_ms": (5000, 100, 60_000),
+    "sequence_ms": (1000, 1, 10_000),
+    "require_prior_idle_ms": (0, 0, 1_000),
+    "quick_tap_ms": (0, 0, 1_000),
     "output_gap_ms": (0, 0, 50),  # read by the loop, with the OPTIONS (hw/engine/options.py)
 }
 IGNORED = {"name", "description", "active", "revision", "created_at", "updated_at"}  # the API checks them
@@ -42,6 +49,9 @@ class ProfileCompiler:
         self.errors: Errors = {}
         self.layer_index: dict[str, int] = {}
         self.settings = {k: float(v[0]) for k, v in SETTINGS.items()}
+        self.hands: dict[int, int] = {}  # key code -> 0 left, 1 right
+        self.has_sequences = False
+        self.track = False  # the profile needs every press looked at (hw.engine.tapping)
         self.layouts = layouts or FALLBACK  # host layouts by name (injected: the engine does no I/O)
         self.typist = US_TYPIST  # how `text` and `unicode` are typed (settings.host_layout)
         self.pointer = False  # the profile outputs mouse buttons or motion
@@ -49,8 +59,11 @@ class ProfileCompiler:
     # --- the profile, top down ---------------------------------------------------------
 
     def compile(self, profile: Mapping[str, Any]) -> CompiledProfile:
-        self.fields("", profile, IGNORED | {"settings", "layers", "combos", "apps", "virtual_keys"})
+        self.fields("", profile, IGNORED | {"settings", "layers", "combos", "hands", "sequences", "apps",
+                                            "virtual_keys"})
         self.compile_settings(profile.get("settings", {}))
+        self.hands = compile_hands(self, profile.get("hands"))
+        self.has_sequences = bool(profile.get("sequences"))
         layers = self.compile_layers(profile.get("layers"))
         combos = self.compile_combos(profile.get("combos", []))
         apps = compile_apps(self, profile.get("apps", []))
@@ -58,6 +71,7 @@ class ProfileCompiler:
         for code, action in virtual.values():  # found on every layer: a virtual key ignores layers
             for layer in layers:
                 layer[code] = action
+        sequences, prefixes = compile_sequences(self, profile.get("sequences", []), SEQUENCE)
         by_key: dict[int, list[Combo]] = {}
         for combo in combos:
             for code in combo.keys:
@@ -66,9 +80,9 @@ class ProfileCompiler:
             layer_names=tuple(self.layer_index), layers=tuple(layers), combos=tuple(combos),
             combos_by_key={c: tuple(v) for c, v in by_key.items()},
             tap_hold_ms=self.settings["tap_hold_ms"], combo_ms=self.settings["combo_ms"],
-            oneshot_ms=self.settings["oneshot_ms"], pointer=self.pointer, apps=apps,
-            virtual_keys={name: code for name, (code, _) in virtual.items()},
-            options=compile_options(self, profile.get("settings")))
+            oneshot_ms=self.settings["oneshot_ms"], sequences=sequences, prefixes=prefixes,
+            track=self.track, pointer=self.pointer, options=compile_options(self, profile.get("settings")),
+            apps=apps, virtual_keys={name: code for name, (code, _) in virtual.items()})
 
     def compile_settings(self, settings: object) -> None:
         if not isinstance(settings, Mapping):
@@ -144,7 +158,7 @@ class ProfileCompiler:
                 codes.append(code)
         if "action" not in item:
             self.error(join_path(path, "action"), "required")
-        action = plain(self.action(join_path(path, "action"), item.get("action"), INNER))
+        action = plain(self.action(join_path(path, "action"), item.get("action"), COMBO))
         timeout = self.timeout(path, item, "combo_ms")
         layers: frozenset[int] | None = None
         if "layers" in item:
@@ -180,7 +194,8 @@ class ProfileCompiler:
 
     def fields(self, path: str, obj: Mapping[str, Any], allowed: set[str]) -> None:
         for extra in sorted(set(obj) - allowed, key=str):
-            self.error(join_path(path, extra), "unknown field")
+            close = difflib.get_close_matches(str(extra), sorted(allowed), n=1, cutoff=0.75)
+            self.error(join_path(path, extra), "unknown field" + (f" (did you mean '{close[0]}'?)" if close else ""))
 
     def key(self, path: str, name: object) -> int | None:
         """A key name's code, or None after recording why not."""

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .actions import (
-    MODES,
     NULL,
-    PERMISSIVE,
     Action,
     LayerAct,
     OneShotAct,
@@ -26,6 +24,7 @@ from .actions import (
     key_act,
 )
 from .compile_output import move, move_scale, unicode, wheel
+from .compile_tap import caps_word, leader, tap_dance, tap_hold
 from .macros import compile_macro
 
 if TYPE_CHECKING:
@@ -37,10 +36,16 @@ class Scope:
     """Where an action appears, for the kinds that are not allowed everywhere."""
 
     tap_hold: bool = True  # a tap-hold may appear here
+    depth: int = 0         # tap-holds around it
+    dance: int = 0         # inside a tap dance: 1, an eager one: 2
+    combo: bool = False    # a combo's action
+    sequence: bool = False  # a leader sequence's action
 
 
 TOP = Scope()
 INNER = Scope(tap_hold=False)
+COMBO = Scope(tap_hold=False, combo=True)
+SEQUENCE = Scope(tap_hold=False, sequence=True)
 
 
 def join_path(path: str, part: object) -> str:
@@ -89,27 +94,6 @@ def oneshot(c: ProfileCompiler, path: str, value: Mapping[str, Any], scope: Scop
     return NULL
 
 
-def tap_hold(c: ProfileCompiler, path: str, value: Mapping[str, Any], scope: Scope) -> Action:
-    if not scope.tap_hold:
-        c.error(path, "a tap-hold is not allowed here")
-        return NULL
-    c.fields(path, value, {"tap", "hold", "timeout_ms", "mode"})
-    for part in ("tap", "hold"):
-        if part not in value:
-            c.error(join_path(path, part), "required with a tap-hold")
-    tap = c.action(join_path(path, "tap"), value.get("tap"), INNER)
-    hold = c.action(join_path(path, "hold"), value.get("hold"), INNER)
-    timeout = c.timeout(path, value, "tap_hold_ms")
-    mode = PERMISSIVE
-    if "mode" in value:
-        if value["mode"] in MODES:
-            mode = MODES[value["mode"]]
-        else:
-            c.error(join_path(path, "mode"), "must be one of " + ", ".join(MODES))
-    assert not isinstance(tap, TapHoldAct) and not isinstance(hold, TapHoldAct)
-    return TapHoldAct(tap, hold, timeout, mode)
-
-
 def macro(c: ProfileCompiler, path: str, value: Mapping[str, Any], scope: Scope) -> Action:
     c.fields(path, value, {"macro"})
     return compile_macro(c, join_path(path, "macro"), value["macro"])
@@ -120,6 +104,7 @@ Kind = Callable[["ProfileCompiler", str, Mapping[str, Any], Scope], Action]
 KINDS: dict[str, Kind] = {
     "key": key_form, "layer": layer, "toggle": toggle, "switch": switch, "oneshot": oneshot,
     "tap": tap_hold, "hold": tap_hold, "macro": macro,
+    "tap_dance": tap_dance, "caps_word": caps_word, "leader": leader,
     "wheel": wheel, "move": move, "move_scale": move_scale, "unicode": unicode,
 }
 """An action object's kind by the first of these fields it has (so `layer` + `macro` is a layer)."""

@@ -9,6 +9,7 @@ those handlers; nothing outside this package touches them.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from .actions import CompiledProfile, KeyAct, TapHoldAct
@@ -18,15 +19,22 @@ from .combos import ComboWait, Fire, decide_combo
 from .handlers import PRESS, RELEASE
 from .keymap import Keymap
 from .layerops import CONTROL, Control, FocusChange, apply_control, layer_state, refresh_apps
+from .leader import LeaderRead, decide_leader
 from .macros import MacroRun, run_macro
 from .pointer import Motion
 from .state import INF, Group, HeldOutput, Layers, OneShots, Out, Record
-from .taphold import HOLD, TapHold, Waiting, decide_tap_hold
+from .tapdance import DanceWait, decide_dance
+from .taphold import HOLD, Hold, Tap, TapHold, Waiting, decide_tap_hold
+from .tapping import Tapping, press, press_input, settle_dance, settle_leader, settle_tap_hold
+
+SETTLE: dict[type, tuple[Callable[[Any, Waiting, float], int | None],
+                         Callable[[Engine, Any, int, float, Out], None]]] = {}
+"""Pending kinds decided by a pure decider and settled by the tap family: type -> (decide, settle)."""
 
 MAX_WAITING = 1024  # input events held behind an undecided key or a running macro
 
-Pending = TapHold | ComboWait | MacroRun
-"""What the waiting input is held behind: an undecided key, or a macro in a delay."""
+Pending = TapHold | ComboWait | MacroRun | DanceWait | LeaderRead
+"""What the waiting input is held behind: an undecided key, a macro in a delay, a leader reading."""
 
 
 class Engine:
@@ -43,6 +51,8 @@ class Engine:
         self.nocombo: set[int] = set()     # keys that fell back from a combo, replaying
         self.focus: Focus | None = None    # the latest focused window (app layers follow it)
         self.controls: deque[Control] = deque()  # controls waiting, one per CONTROL entry
+        self.tapping = Tapping()           # press history for the tap family, caps word
+        self.slow = self.tapping.reset(profile)  # every press through hw.engine.tapping
         self.motion = Motion()             # wheel and move keys held, on their own timers
         # The same objects as the parts' own, bound here for the hot path.
         self.count, self.stack, self.shots = self.output.count, self.active.stack, self.oneshots.live
@@ -66,7 +76,7 @@ class Engine:
                 return out
         keymap = self.keymap
         if value == 1 and code not in keymap.combos and code not in self.down and \
-                not self.stack and not self.apps:
+                not self.stack and not self.slow and not self.apps:
             act = keymap.maps[self.active.bottom].get(code)
             if act is None:
                 act = keymap.passthru.get(code) or keymap.plain(code)
@@ -126,6 +136,7 @@ class Engine:
         out = self.release_all(now_ms)
         self.keymap = Keymap(profile)
         refresh_apps(self, self.focus)
+        self.slow = self.tapping.reset(profile)
         return out
 
     def release_all(self, now_ms: float) -> Out:
@@ -139,6 +150,7 @@ class Engine:
         self.nocombo.clear()
         self.controls.clear()
         refresh_apps(self, self.focus)
+        self.slow = self.tapping.reset(self.keymap.profile)
         self.motion.clear()
         return out
 
@@ -167,6 +179,9 @@ class Engine:
                     self.pending = ComboWait(code, t, viable)
                     return
             act = self.keymap.lookup(code, self.active)
+            if self.slow:
+                press_input(self, code, act, t, now, out)
+                return
             if type(act) is TapHoldAct:
                 self.pending = TapHold(code, act, t)
                 return
@@ -220,8 +235,7 @@ class Engine:
             if decision is None:
                 return False
             self.pending = None
-            act = pending.act.hold if decision is HOLD else pending.act.tap
-            self.down[pending.code] = PRESS[type(act)](self, act, pending.t, now, out)
+            self.settle(pending, decision, now, out)
             return True
         if type(pending) is ComboWait:
             verdict = decide_combo(pending, self.waiting, now)
@@ -234,12 +248,27 @@ class Engine:
                 self.nocombo.update(pending.keys)
                 self.waiting.appendleft((pending.keys[0], 1, pending.t))
             return True
-        assert isinstance(pending, MacroRun)
+        if not isinstance(pending, MacroRun):  # a tap dance or a leader: decide, then settle
+            decide, settle = SETTLE[type(pending)]
+            ended = decide(pending, self.waiting, now)
+            if ended is None:
+                return False
+            self.pending = None
+            settle(self, pending, ended, now, out)
+            return True
         while pending.deadline <= now:
             if run_macro(pending, self.output, out):
                 self.pending = None
                 return True
         return False
+
+    def settle(self, pending: TapHold, decision: Tap | Hold, now: float, out: Out) -> None:
+        """Press what a decided tap-hold (no longer pending) decided on, at its key's press."""
+        act = pending.act.hold if decision is HOLD else pending.act.tap
+        if self.slow or type(act) is TapHoldAct:
+            settle_tap_hold(self, pending, decision, now, out)
+        else:
+            self.down[pending.code] = PRESS[type(act)](self, act, pending.t, now, out)
 
     def _fire(self, p: ComboWait, fire: Fire, now: float, out: Out) -> None:
         """The combo happened at waiting event `fire.last`; earlier others replay before it."""
@@ -250,6 +279,10 @@ class Engine:
             if not (value == 1 and code in members):
                 self._process(code, value, t, now, out)
         action = fire.combo.action
-        group = Group(PRESS[type(action)](self, action, t, now, out))
+        self.tapping.prev = (-1, t)  # a combo: another key for quick tap and eager dances
+        group = Group(press(self, action, t, now, out) if self.slow else PRESS[type(action)](self, action, t, now, out))
         for code in members:
             self.down[code] = group
+
+
+SETTLE.update({DanceWait: (decide_dance, settle_dance), LeaderRead: (decide_leader, settle_leader)})

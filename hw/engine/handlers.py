@@ -12,8 +12,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .actions import (
+    CapsWordAct,
     KeyAct,
     LayerAct,
+    LeaderAct,
     MacroAct,
     MoveAct,
     MoveScaleAct,
@@ -23,6 +25,7 @@ from .actions import (
     ToggleAct,
     WheelAct,
 )
+from .capsword import press_caps
 from .macros import MacroRun, run_macro
 from .pointer import press_move, press_scale, press_wheel, release_move, release_scale, release_wheel
 from .state import Group, Out, Record, Shot
@@ -104,14 +107,14 @@ Release = Callable[["Engine", Any, float, Out], None]
 PRESS: dict[type, Press] = {
     KeyAct: press_key, MacroAct: press_macro, NullAct: press_null, LayerAct: press_layer,
     ToggleAct: press_toggle, SwitchAct: press_switch, OneShotAct: press_oneshot,
-    WheelAct: press_wheel, MoveAct: press_move, MoveScaleAct: press_scale,
+    CapsWordAct: press_caps, WheelAct: press_wheel, MoveAct: press_move, MoveScaleAct: press_scale,
 }
 """What pressing each kind of action does, by its type: (engine, action, input time, now, out)."""
 
 RELEASE: dict[type, Release] = {
     KeyAct: release_key, LayerAct: release_layer, Group: release_group, Shot: release_shot,
     MacroAct: release_nothing, NullAct: release_nothing, ToggleAct: release_nothing,
-    SwitchAct: release_nothing,
+    SwitchAct: release_nothing, CapsWordAct: release_nothing, LeaderAct: release_nothing,
     WheelAct: release_wheel, MoveAct: release_move, MoveScaleAct: release_scale,
 }
 """What releasing a key does, by the type of the record its press left: (engine, record, time, out)."""

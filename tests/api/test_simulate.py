@@ -86,3 +86,37 @@ def test_body_must_be_json(api: ApiClient) -> None:
 def test_needs_the_token(api: ApiClient) -> None:
     api.token = None
     assert_problem(sim(api, profile=None, script="d:a"), 401)
+
+
+TAP_FAMILY = {"name": "tapfam", "hands": {"left": ["f", "r"], "right": ["j"]},
+              "sequences": [{"keys": ["g", "s"], "action": "esc"}],
+              "settings": {"quick_tap_ms": 150},
+              "layers": {"base": {"f": {"tap": "f", "hold": "leftshift", "hand_rule": True},
+                                  "f12": {"leader": {}}, "capslock": {"caps_word": {}},
+                                  "f1": {"tap_dance": ["a", "b"]}}}}
+
+
+def test_stored_profile_with_hands_and_sequences_runs_the_tap_family(api: ApiClient) -> None:
+    """hands and sequences are stored and reach the engine; nothing filters the new actions."""
+    assert api.post("/api/profiles", json=TAP_FAMILY).status_code == 201
+    stored = api.get("/api/profiles/tapfam").get_json()
+    assert stored["hands"] == TAP_FAMILY["hands"] and stored["sequences"] == TAP_FAMILY["sequences"]
+    for script, expected in [("d:f t:20 d:r u:r u:f", "d:f d:r u:r u:f"),
+                             ("d:f12 u:f12 d:g u:g d:s u:s", "d:esc u:esc"),
+                             ("d:capslock u:capslock d:a u:a", "d:leftshift d:a u:leftshift u:a"),
+                             ("d:f1 u:f1 d:f1 u:f1", "d:b u:b")]:
+        r = sim(api, profile="tapfam", script=script)
+        assert r.status_code == 200, r.get_json()
+        got = " ".join(f"{'d' if o['action'] == 'press' else 'u'}:{o['key']}" for o in r.get_json()["output"])
+        assert got == expected, script
+
+
+def test_inline_profile_errors_of_the_tap_family_by_path(api: ApiClient) -> None:
+    r = sim(api, profile={"hands": {"left": ["f"], "right": ["f"]}, "sequences": [{"keys": ["g"], "action": "x"},
+                                                                              {"keys": ["g", "s"], "action": "y"}],
+                          "layers": {"base": {"f": {"tap": "f", "hold": "leftshift", "hand_rule": True}}}},
+            script="d:f u:f")
+    assert r.status_code == 422
+    errors = r.get_json()["errors"]
+    assert errors["profile.hands.right.0"] == ["key 'f' is in both hands"]
+    assert "profile.sequences.0.keys" in errors

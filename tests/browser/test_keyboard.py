@@ -230,3 +230,51 @@ def test_show_presses_lights_the_pressed_key(ui: Page) -> None:
     page.uncheck("input.presses")
     ui.wait_for(lambda: any(f.get("type") == "topics" and "key" not in f["topics"] for f in frames))
     expect(key(page, "q")).to_have_class("key kind-pass")
+
+
+def test_tap_family_actions_built_by_clicks(ui: Page) -> None:
+    """The tap-hold options of round 2, a tap dance, caps word, a leader; hands and sequences as JSON."""
+    page = keyboard(ui)
+    key(page, "f").click()
+    form = page.locator(".action-form")
+    form.locator("select.action-type").first.select_option("taphold")
+    form.locator("[data-part=tap] input.key-input").fill("f")
+    form.locator("[data-part=hold] input.key-input").fill("leftshift")
+    form.locator("select.mode").last.select_option("press")
+    form.locator("select.on-timeout").last.select_option("tap")
+    form.locator("input.prior-idle").last.fill("150")
+    form.locator("input.quick-tap").last.fill("120")
+    form.locator("input.hand-rule").last.check()
+    expect(form.locator("textarea.action-json")).to_have_value(
+        '{"tap": "f", "hold": "leftshift", "mode": "press", "on_timeout": "tap", "require_prior_idle_ms": 150, '
+        '"quick_tap_ms": 120, "hand_rule": true}')
+    form.locator("[data-part=hold] select.action-type").select_option("taphold")
+    expect(form.locator("[data-part=hold] .taphold")).to_be_visible()
+
+    key(page, "f1").click()
+    form = page.locator(".action-form")
+    form.locator("select.action-type").first.select_option("tapdance")
+    form.locator("button.add-dance").click()
+    form.locator("input.eager").check()
+    expect(form.locator("textarea.action-json")).to_have_value('{"tap_dance": ["f1", "esc", "a"], "eager": true}')
+
+    key(page, "capslock").click()
+    form = page.locator(".action-form")
+    form.locator("select.action-type").first.select_option("capsword")
+    form.locator(".capsword input.toggle").check()
+    expect(form.locator("textarea.action-json")).to_have_value('{"caps_word": {"toggle": true}}')
+
+    key(page, "f12").click()
+    form = page.locator(".action-form")
+    form.locator("select.action-type").first.select_option("leader")
+    form.locator(".leader input.timeout").fill("800")
+    expect(form.locator("textarea.action-json")).to_have_value('{"leader": {"timeout_ms": 800}}')
+
+    page.locator("textarea.sequences-json").fill('[{"keys": ["g", "s"], "action": "esc"}]')
+    page.locator("textarea.hands-json").fill('{"left": ["f", "r"], "right": ["j"]}')
+    page.click("button.save")
+    expect(page.locator(".save-state")).to_contain_text("Saved")
+    saved = ui.daemon.get("/api/profiles/demo").json()
+    assert saved["sequences"] == [{"keys": ["g", "s"], "action": "esc"}]
+    assert saved["hands"] == {"left": ["f", "r"], "right": ["j"]}
+    assert saved["layers"]["base"]["f12"] == {"leader": {"timeout_ms": 800}}

@@ -21,10 +21,22 @@ CASES = {
     "home-row-mods": [("d:f t:50 u:f", "d:f u:f"),
                       ("d:f t:300 d:a u:a u:f", "d:leftshift d:a u:a u:leftshift"),
                       ("d:d d:k u:k u:d", "d:leftctrl d:k u:k u:leftctrl")],
+    "home-row-mods-tuned": [("d:f t:50 u:f", "d:f u:f"),
+                            ("d:f t:20 d:j u:j u:f", "d:leftshift d:j u:j u:leftshift"),
+                            ("d:f t:20 d:r u:r u:f", "d:f d:r u:r u:f"),
+                            ("d:r u:r t:20 d:d t:20 d:k u:k u:d", "d:r u:r d:d d:k u:k u:d"),
+                            ("d:f t:30 u:f t:100 d:f t:400 u:f", "d:f u:f d:f u:f")],
+    "leader-keys": [("d:rightalt u:rightalt d:g u:g d:s u:s",
+                     "d:g u:g d:i u:i d:t u:t d:space u:space d:s u:s d:t u:t d:a u:a d:t u:t d:u u:u d:s u:s "
+                     "d:enter u:enter"),
+                    ("d:rightalt u:rightalt d:g u:g d:x u:x", "d:g u:g d:x u:x"),
+                    ("d:capslock u:capslock d:a u:a d:space u:space d:a u:a",
+                     "d:leftshift d:a u:leftshift u:a d:space u:space d:a u:a"),
+                    ("d:f1 u:f1 t:50 d:f1 u:f1 t:300", "d:end u:end")],
 }
 
 
-def test_there_are_three_examples() -> None:
+def test_every_example_has_cases() -> None:
     assert {p.stem for p in PROFILES} == set(CASES)
 
 

@@ -130,27 +130,19 @@ def test_generated_profiles_are_valid(profile: dict[str, Any]) -> None:
     assert validate_profile(profile) == {}
 
 
-@CHECKS
-@given(profiles, raw_events)
-def test_every_press_released_and_nothing_left_down(profile: dict[str, Any],
-                                                   raw: list[tuple[int, int, int]]) -> None:
+def released_and_nothing_left_down(profile: dict[str, Any], raw: list[tuple[int, int, int]]) -> None:
     """Guarantees 1, 2 and the "nothing twice" half of 3."""
     assert_all_released(run(profile, physical(raw)))
 
 
-@CHECKS
-@given(profiles, raw_events)
-def test_output_does_not_depend_on_when_timers_are_polled(profile: dict[str, Any],
-                                                          raw: list[tuple[int, int, int]]) -> None:
+def polling_does_not_matter(profile: dict[str, Any], raw: list[tuple[int, int, int]]) -> None:
     """Guarantee 3: the order is fixed by the input and its times, not by polling."""
     events = physical(raw)
     assert run(profile, events).log == run(profile, events, on_time=False).log
 
 
-@CHECKS
-@given(profiles, profiles, raw_events, st.integers(0, 40))
-def test_switching_profiles_releases_everything(old: dict[str, Any], new: dict[str, Any],
-                                                raw: list[tuple[int, int, int]], at: int) -> None:
+def switching_releases_everything(old: dict[str, Any], new: dict[str, Any], raw: list[tuple[int, int, int]],
+                                  at: int) -> None:
     """Guarantee 4: a switch with keys held leaves nothing down, before or after."""
     events = physical(raw)
     checker = Checker(Engine(compile_profile(old)))
@@ -165,6 +157,37 @@ def test_switching_profiles_releases_everything(old: dict[str, Any], new: dict[s
     assert checker.held == set()
 
 
+def a_repeat_starts_nothing(profile: dict[str, Any], key: str, now: int) -> None:
+    """Guarantee 5: a repeat of a key that is not down does nothing at all."""
+    engine = Engine(compile_profile(profile))
+    assert engine.feed(code_of(key), 2, now) == []
+    assert engine.next_deadline() is None and engine.held() == frozenset()
+
+
+@CHECKS
+@given(profiles, raw_events)
+def test_every_press_released_and_nothing_left_down(profile: dict[str, Any],
+                                                   raw: list[tuple[int, int, int]]) -> None:
+    """Guarantees 1, 2 and the "nothing twice" half of 3."""
+    released_and_nothing_left_down(profile, raw)
+
+
+@CHECKS
+@given(profiles, raw_events)
+def test_output_does_not_depend_on_when_timers_are_polled(profile: dict[str, Any],
+                                                          raw: list[tuple[int, int, int]]) -> None:
+    """Guarantee 3: the order is fixed by the input and its times, not by polling."""
+    polling_does_not_matter(profile, raw)
+
+
+@CHECKS
+@given(profiles, profiles, raw_events, st.integers(0, 40))
+def test_switching_profiles_releases_everything(old: dict[str, Any], new: dict[str, Any],
+                                                raw: list[tuple[int, int, int]], at: int) -> None:
+    """Guarantee 4: a switch with keys held leaves nothing down, before or after."""
+    switching_releases_everything(old, new, raw, at)
+
+
 @CHECKS
 @given(raw_events)
 def test_pass_through_is_the_identity(raw: list[tuple[int, int, int]]) -> None:
@@ -176,6 +199,4 @@ def test_pass_through_is_the_identity(raw: list[tuple[int, int, int]]) -> None:
 @given(profiles, st.sampled_from(KEYS), st.integers(0, 1000))
 def test_a_repeat_never_starts_anything(profile: dict[str, Any], key: str, now: int) -> None:
     """Guarantee 5: a repeat of a key that is not down does nothing at all."""
-    engine = Engine(compile_profile(profile))
-    assert engine.feed(code_of(key), 2, now) == []
-    assert engine.next_deadline() is None and engine.held() == frozenset()
+    a_repeat_starts_nothing(profile, key, now)

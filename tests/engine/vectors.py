@@ -9,7 +9,9 @@ A file holds blocks separated by blank lines; `#` starts a comment line.
     in: d:capslock t:50 u:capslock     script tokens; `P:NAME` switches to profile NAME there
     out: d:esc u:esc                   expected; with any `t:` token the timing is checked too
 
-`P:-` switches to pass-through. Expected output uses `d:`, `u:`, `r:` (repeat) and `t:` gaps.
+`P:-` switches to pass-through; `click` is a click on a mouse KeyRx reads (hw.engine.clicks: the
+engine sees it as another key; the click itself is not in the output). Expected output uses `d:`,
+`u:`, `r:` (repeat), motion (`w:-1`) and `t:` gaps.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from hw.engine import CompiledProfile, compile_profile, parse_script
+from hw.engine.clicks import click_done, click_down
 from hw.engine.layout import Resolver
 from hw.engine.simulate import Simulation, format_output
 
@@ -72,6 +75,9 @@ def run(vector: Vector, layouts: Resolver | None = None) -> str:
             sim.set_profile(compiled[token[2:]], now)
         elif token.startswith("t:"):
             now += float(token[2:])
+        elif token == "click":
+            sim.run_timers(now)
+            sim._emit(click_down(sim.engine, now) + click_done(sim.engine, now), now)
         else:
             for step in parse_script(token):
                 sim.step(replace(step, at_ms=now))

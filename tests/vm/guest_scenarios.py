@@ -165,6 +165,22 @@ def test_activating_a_profile_through_the_api_applies_before_it_answers(tmp_path
             keyrx.store.close()
 
 
+def test_caps_word_on_the_real_output() -> None:
+    """Caps word through uinput: A B shifted, - shifted, C shifted, then space ends it."""
+    with keyboard() as src, Daemon({"layers": {"base": {"capslock": {"caps_word": {}}}}}) as d:
+        d.wait("device.grabbed", name=NAME)
+        out = find(OUT)
+        for code in (e.KEY_CAPSLOCK, e.KEY_A, e.KEY_B, e.KEY_MINUS, e.KEY_C, e.KEY_SPACE, e.KEY_D):
+            tap(src, code, 1)
+            tap(src, code, 0)
+        shifted = [[(e.KEY_LEFTSHIFT, 1), (code, 1), (e.KEY_LEFTSHIFT, 0), (code, 0)]
+                   for code in (e.KEY_A, e.KEY_B, e.KEY_MINUS, e.KEY_C)]
+        expected = [k for word in shifted for k in word] + [(e.KEY_SPACE, 1), (e.KEY_SPACE, 0),
+                                                             (e.KEY_D, 1), (e.KEY_D, 0)]
+        assert keys(read(out, len(expected))) == expected
+        assert out.active_keys() == []
+
+
 def test_another_remappers_keyboard_is_left_alone() -> None:
     with keyboard() as src, UInput({e.EV_KEY: KEYS}, name="keyd virtual keyboard", vendor=0x0FAC,
                                    product=0x0ADE, phys="") as keyd, Daemon() as d:

@@ -15,7 +15,8 @@ from tests.fakes import EventLog
 
 LETTER_KEYS = [getattr(e, f"KEY_{c}") for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
 KEYS = sorted({*LETTER_KEYS, e.KEY_ESC, e.KEY_CAPSLOCK, e.KEY_BACKSPACE, e.KEY_ENTER,
-               e.KEY_LEFTSHIFT, e.KEY_LEFTCTRL, e.KEY_1, e.KEY_2, e.KEY_F1, e.KEY_F2, e.KEY_F3})
+               e.KEY_LEFTSHIFT, e.KEY_LEFTCTRL, e.KEY_1, e.KEY_2, e.KEY_MINUS, e.KEY_SPACE,
+               e.KEY_F1, e.KEY_F2, e.KEY_F3})
 REMAP = {"layers": {"base": {"capslock": "esc", "a": "b"}}}
 
 

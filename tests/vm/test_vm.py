@@ -20,6 +20,7 @@ SCENARIOS = [
     "test_grab_waits_until_held_keys_are_released",
     "test_grab_after_the_bounded_wait_releases_what_is_held",
     "test_activating_a_profile_through_the_api_applies_before_it_answers",
+    "test_caps_word_on_the_real_output",
     "test_another_remappers_keyboard_is_left_alone",
     "test_a_consumer_control_node_can_be_enabled_and_follows_its_keyboard",
     "test_output_gap_ms_sends_macro_steps_in_frames_apart",

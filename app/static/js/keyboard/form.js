@@ -13,7 +13,7 @@ import { ACTION_TYPES, typeOf } from "./types.js";
  * @param {string} o.path             its dotted path, for errors
  * @param {object} o.ctx              see types.js
  * @param {boolean} [o.top]           offer "not mapped"
- * @param {boolean} [o.nested]        inside another action: no tap-hold
+ * @param {boolean} [o.nested]        inside another action: no tap dance
  */
 export function actionEditor({ value, set, path, ctx, top = false, nested = false }) {
   let current = value;

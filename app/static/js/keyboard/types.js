@@ -37,9 +37,56 @@ export const TAP_HOLD_OPTIONS = [
     numberInput(v, set, { min: "1", placeholder: `${ctx.settings().tap_hold_ms || 200} (profile)`, class: "num timeout" }) },
   { name: "mode", label: "Decides hold when", render: (v, set) => selectInput(v, [
     ["", "default (permissive)"], ["permissive", "permissive: another key pressed and released"],
-    ["press", "press: another key pressed"], ["timeout", "timeout: only after the timeout"]],
+    ["press", "press: another key pressed"], ["timeout", "timeout: only after the timeout"],
+    ["alone", "alone: held alone past the timeout (another key: tap)"]],
   (x) => set(x || undefined), { class: "mode" }) },
+  { name: "on_timeout", label: "At the timeout", render: (v, set) => selectInput(v, [
+    ["", "default (hold)"], ["hold", "hold"], ["tap", "tap (hold only when interrupted)"]],
+  (x) => set(x || undefined), { class: "on-timeout" }) },
+  { name: "require_prior_idle_ms", label: "Tap if typing within (ms)", render: (v, set, ctx) =>
+    numberInput(v, set, { max: "1000", placeholder: `${ctx.settings().require_prior_idle_ms || 0} (profile; 0 off)`, class: "num prior-idle" }) },
+  { name: "quick_tap_ms", label: "Quick re-tap within (ms)", render: (v, set, ctx) =>
+    numberInput(v, set, { max: "1000", placeholder: `${ctx.settings().quick_tap_ms || 0} (profile; 0 off)`, class: "num quick-tap" }) },
+  { name: "hand_rule", label: "Same-hand key → tap (needs the profile's hands)", render: (v, set) =>
+    h("input", { type: "checkbox", class: "hand-rule", checked: v === true, onchange: (e) => set(e.target.checked || undefined) }) },
 ];
+
+/** Options of the other kinds, in the same form as TAP_HOLD_OPTIONS (inside the kind's object). */
+const CAPS_WORD_OPTIONS = [
+  { name: "timeout_ms", label: "Ends after idle (ms)", render: (v, set, ctx) =>
+    numberInput(v, set, { min: "100", placeholder: `${ctx.settings().caps_word_ms || 5000} (profile)`, class: "num timeout" }) },
+  { name: "toggle", label: "Pressing it again turns it off", render: (v, set) =>
+    h("input", { type: "checkbox", class: "toggle", checked: v === true, onchange: (e) => set(e.target.checked || undefined) }) },
+];
+
+/** Fields for `options` of the object `get()` returns (read at each change: the form is not redrawn). */
+function optionsOf(options, get, put, path, ctx) {
+  return h("div", { class: "options" }, options.map((o) => optionField({ path: join(path, o.name), label: o.label,
+    control: o.render(get()[o.name], (v) => {
+      const next = { ...get() };
+      if (v === undefined || v === "") delete next[o.name]; else next[o.name] = v;
+      put(next);
+    }, ctx) })));
+}
+
+function tapDance(a, set, path, ctx) {
+  const items = [...a.tap_dance];
+  let cur = a;
+  const put = (v) => { cur = v; set(v); };
+  const list = h("ol", { class: "dance-steps" });
+  const change = () => put({ ...cur, tap_dance: [...items] });
+  const draw = () => list.replaceChildren(...items.map((item, i) => h("li", { class: "dance-step sub" },
+    h("h4", {}, `${i + 1} tap${i ? "s" : ""}`),
+    ctx.nested(item, (v) => { items[i] = v; change(); }, join(join(path, "tap_dance"), i)),
+    items.length > 2 ? h("button", { type: "button", class: "link danger", "aria-label": "Remove element",
+      onclick: () => { items.splice(i, 1); change(); draw(); } }, "×") : null)));
+  draw();
+  return h("div", { class: "fields tapdance" }, list,
+    items.length < 8 ? h("button", { type: "button", class: "add-dance", onclick: () => { items.push("a"); change(); draw(); } }, "+ Taps") : null,
+    optionsOf([TAP_HOLD_OPTIONS[0], { name: "eager", label: "Eager: each tap types at once", render: (v, s) =>
+      h("input", { type: "checkbox", class: "eager", checked: v === true, onchange: (e) => s(e.target.checked || undefined) }) }],
+    () => cur, put, path, { ...ctx, settings: () => ({ tap_hold_ms: ctx.settings().tap_dance_ms || 200 }) }));
+}
 
 export const MACRO_STEPS = [
   { id: "key", label: "Key or chord", matches: (s) => typeof s === "string", make: () => "a",
@@ -119,20 +166,32 @@ export const ACTION_TYPES = [
           control: layerSelect(a.oneshot.layer, (v) => set({ oneshot: { ...a.oneshot, layer: v } }), ctx, "Layer") })
           : keyField({ value: a.oneshot, set: (v) => set({ oneshot: v }), path: join(path, "oneshot"), label: "Key" }));
     } },
-  { id: "taphold", label: "Tap-hold", nestable: false, matches: (a) => isObj(a) && ("tap" in a || "hold" in a),
+  { id: "taphold", label: "Tap-hold", matches: (a) => isObj(a) && ("tap" in a || "hold" in a),
     make: (a, ctx) => ({ tap: typeof a === "string" ? a : ctx.key || "a", hold: "leftctrl" }),
-    render: (a, set, path, ctx) => h("div", { class: "fields taphold" },
-      h("div", { class: "sub", dataset: { part: "tap" } }, h("h4", {}, "Tap"),
-        ctx.nested(a.tap, (v) => set({ ...a, tap: v }), join(path, "tap"))),
-      h("div", { class: "sub", dataset: { part: "hold" } }, h("h4", {}, "Hold"),
-        ctx.nested(a.hold, (v) => set({ ...a, hold: v }), join(path, "hold"))),
-      h("div", { class: "options" }, TAP_HOLD_OPTIONS.map((o) => optionField({ path: join(path, o.name), label: o.label,
-        control: o.render(a[o.name], (v) => {
-          const next = { ...a };
-          if (v === undefined || v === "") delete next[o.name]; else next[o.name] = v;
-          set(next);
-        }, ctx) })))) },
+    render: (a, set, path, ctx) => {
+      let cur = a;
+      const put = (v) => { cur = v; set(v); };
+      return h("div", { class: "fields taphold" },
+        h("div", { class: "sub", dataset: { part: "tap" } }, h("h4", {}, "Tap"),
+          ctx.nested(a.tap, (v) => put({ ...cur, tap: v }), join(path, "tap"))),
+        h("div", { class: "sub", dataset: { part: "hold" } }, h("h4", {}, "Hold"),
+          ctx.nested(a.hold, (v) => put({ ...cur, hold: v }), join(path, "hold"))),
+        optionsOf(TAP_HOLD_OPTIONS, () => cur, put, path, ctx));
+    } },
   { id: "macro", label: "Macro", matches: has("macro"), make: () => ({ macro: ["a"] }), render: macroSteps },
+  { id: "tapdance", label: "Tap dance (1, 2, 3… taps)", nestable: false, matches: has("tap_dance"),
+    make: (a, ctx) => ({ tap_dance: [typeof a === "string" ? a : ctx.key || "a", "esc"] }), render: tapDance },
+  { id: "capsword", label: "Caps word", matches: has("caps_word"), make: () => ({ caps_word: {} }),
+    render: (a, set, path, ctx) => h("div", { class: "fields capsword" },
+      h("p", { class: "muted small" }, "Letters and - are shifted, digits, Backspace, Delete and arrows continue, anything else ends it. " +
+        'Other lists: "shifted" and "continue" in the JSON box.'),
+      optionsOf(CAPS_WORD_OPTIONS, () => a.caps_word, (v) => { a = { ...a, caps_word: v }; set(a); }, join(path, "caps_word"), ctx)) },
+  { id: "leader", label: "Leader (starts a sequence)", matches: has("leader"), make: () => ({ leader: {} }),
+    render: (a, set, path, ctx) => h("div", { class: "fields leader" },
+      h("p", { class: "muted small" }, "The next keys are read as one of the profile's sequences (edit them under Hands and sequences)."),
+      optionsOf([{ name: "timeout_ms", label: "Gives up after (ms)", render: (v, s) =>
+        numberInput(v, s, { min: "1", placeholder: `${ctx.settings().sequence_ms || 1000} (profile)`, class: "num timeout" }) }],
+      () => a.leader, (v) => { a = { ...a, leader: v }; set(a); }, join(path, "leader"), ctx)) },
 ];
 
 /** The entry for an action (null for an action no entry knows: edit it as JSON). */

@@ -6,6 +6,7 @@ import { state } from "../state.js";
 import { appsBody, appsCard, appsModel } from "./apps.js";
 import { exportProfile, remove, rename, setActive } from "./profiles.js";
 import { simulatorPanel } from "./simulator.js";
+import { readTapFields, tapFieldsCard, tapFieldsModel } from "./tapfields.js";
 import { editorBar, edited, keyboardClosed, keyboardMode, keyboardView } from "./keyboard.js";
 
 /** An action as the user types it: plain text is a key or chord; JSON for the rest. */
@@ -99,6 +100,7 @@ function toModel(p) {
       keys: (c.keys || []).join(" "), action: actionText(c.action),
       timeout_ms: c.timeout_ms ?? "", layers: (c.layers || []).join(" "),
     })),
+    tap: tapFieldsModel(p),
   };
 }
 
@@ -132,8 +134,11 @@ export function currentProfile() {
   for (const [k, v] of Object.entries(m.settings)) {
     if (String(v).trim() !== "") settings[k] = Number.isFinite(Number(v)) ? Number(v) : v;
   }
-  const more = { ...(m.apps.length || m.hadApps ? { apps: appsBody(m.apps) } : {}), ...(m.virtual_keys ? { virtual_keys: m.virtual_keys } : {}) };
-  return { body: { name: editor.name, description: m.description, settings, layers, combos, ...more }, errors };
+  const body = { name: editor.name, description: m.description, settings, layers, combos };
+  readTapFields(m.tap, body, errors);
+  if (m.apps.length || m.hadApps) body.apps = appsBody(m.apps);
+  if (m.virtual_keys) body.virtual_keys = m.virtual_keys; // kept: the editor does not edit them
+  return { body, errors };
 }
 
 function touch() {
@@ -186,6 +191,7 @@ function draw() {
           h("div", { class: "row" },
             h("button", { class: "add-layer", onclick: () => { m.layers.push({ name: nextLayerName(), rows: [{ key: "", action: "" }] }); touch(); draw(); } }, "+ Layer")),
           combosCard()],
+        tapFieldsCard(m.tap, touch),
         appsCard({ rules: m.apps, layerNames: m.layers.map((l) => l.name.trim()).filter((n) => n && n !== "base"), input, changed: () => { touch(); draw(); } }),
         help()),
       h("aside", { class: "editor-side" }, simulatorPanel({ profile: () => currentProfile(), showErrors }))));

@@ -114,6 +114,7 @@ export async function exportProfile(name) {
   try {
     const p = await get(`/profiles/${encodeURIComponent(name)}`);
     const body = { name: p.name, description: p.description, settings: p.settings, layers: p.layers, combos: p.combos };
+    for (const k of ["hands", "sequences"]) if (p[k]) body[k] = p[k];
     download(`${p.name}.keyrx.json`, JSON.stringify(body, null, 2) + "\n");
   } catch (err) {
     toast(err.message, "error");
