@@ -258,6 +258,19 @@ def diagnose(probe: Probe | None = None) -> list[Finding]:
     return [check(p) for check in CHECKS]
 
 
+HARDWARE_CHECKS = (check_uinput, check_groups, check_udev_rule, check_input_devices, check_other_remappers)
+
+
+def hardware_problems(probe: Probe | None = None) -> list[dict[str, Any]]:
+    """What stops this process from remapping, as /api/status `problems` (`kind: "hardware"`).
+
+    Only the checks about the machine and this process's own rights, none that runs a command, so
+    the daemon can ask whenever its hardware is unavailable."""
+    p = probe or Probe()
+    return [{"kind": "hardware", "check": f.check, "detail": f.message, "fix": f.fix}
+            for f in (check(p) for check in HARDWARE_CHECKS) if not f.ok]
+
+
 def blocked(findings: Sequence[Finding]) -> bool:
     """Whether something stops remapping."""
     return any(f.blocking and not f.ok for f in findings)

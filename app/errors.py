@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 import hw
 
 from .services import Invalid, Missing, NotApplied, WrongState
-from .store import Conflict, MissingReference, NotFound, StaleRevision
+from .store import Conflict, MissingReference, NotFound, StaleRevision, Unavailable
 
 PROBLEM = "application/problem+json"
 
@@ -120,6 +120,11 @@ def install(app: Flask) -> None:
     @app.errorhandler(Missing)
     def _missing(exc: Missing) -> Response:
         return problem(404, str(exc))
+
+    @app.errorhandler(Unavailable)
+    def _unavailable(exc: Unavailable) -> Response:
+        return problem(503, f"{exc.detail}. {exc.fix}", title="Store unavailable",
+                       file=exc.file, fix=exc.fix)
 
     @app.errorhandler(NotApplied)
     def _not_applied(exc: NotApplied) -> Response:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -9,12 +10,12 @@ from flask import Flask
 
 import hw
 
-from . import __version__, defaults, errors, security, tokens, ui
+from . import __version__, connections, defaults, errors, security, tokens, ui
 from .events import snapshots
 from .events.bus import blocking_offload
 from .events.ws import frames
 from .events.ws import routes as ws_routes
-from .paths import default_data_dir
+from .paths import LOOPBACK, default_data_dir, local_url
 from .services import Runtime, build
 from .store import Store
 
@@ -48,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
 
     data_dir: Path = app.config["DATA_DIR"]
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    security.tighten(data_dir)
     token = None if str(app.config["AUTH"]).lower() == "none" else security.load_token(
         data_dir, app.config["TOKEN"])
     gate = security.Gate(port=int(app.config["PORT"]), token=token,
@@ -60,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
 
     offload, write_lock = blocking_offload()
     store = Store(data_dir / "keyrx.db", offload=offload, write_lock=write_lock)
+    security.tighten(data_dir, created=True)  # files the store made just now, under the umask
     runtime = build(app.config, hw, store, __version__,
                     validate=lambda doc: ProfileSchema().load(doc), encode=frames.text_frame)
     app.extensions["keyrx"] = runtime
@@ -71,6 +74,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
         app.register_blueprint(bp)
     app.register_blueprint(ws_routes.bp)
     ui.install(app)
+    app.wsgi_app = connections.BodyDeadline(  # type: ignore[method-assign]
+        app.wsgi_app, connections.BODY_TIMEOUT_S, int(app.config["MAX_BODY_BYTES"]))
 
     @app.before_request
     def _start_once() -> None:
@@ -81,4 +86,23 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
     return app
 
 
-__all__ = ["Runtime", "create_app"]
+def startup_report(app: Flask) -> list[tuple[bool, str]]:
+    """What a person starting the daemon needs to know, as (all well, sentence): where the UI is,
+    where the token is (never the token itself), and whether the keyboards can be remapped."""
+    runtime = app.extensions["keyrx"]
+    url = local_url({"KEYRX_HOST": os.environ.get("KEYRX_HOST", LOOPBACK), "KEYRX_PORT": str(app.config["PORT"])})
+    lines = [(True, f"KeyRx {__version__}: the web UI and the API at {url}/")]
+    if str(app.config["AUTH"]).lower() == "none":
+        lines.append((False, "authentication is off (KEYRX_AUTH=none): anyone on this machine may use the API"))
+    else:
+        token_file = app.config["DATA_DIR"] / "token"
+        where = "KEYRX_TOKEN" if app.config["TOKEN"] else f"{token_file} (`keyrx token` prints it)"
+        lines.append((True, f"API token: {where}; sign in to the UI with {url}/#token=<the token>"))
+    hw_state = runtime.loop.state()
+    running = hw_state.state == "running"
+    lines.append((running, f"keyboards: {hw_state.backend} {hw_state.state} ({hw_state.detail})"
+                           + ("" if running else "; `keyrx doctor` says what to fix")))
+    return lines
+
+
+__all__ = ["Runtime", "create_app", "startup_report"]

@@ -5,6 +5,7 @@ import hmac
 import logging
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Iterable
 
@@ -48,6 +49,28 @@ def load_token(data_dir: Path, fixed: str | None) -> str:
     finally:
         tmp.unlink()
     return token
+
+
+PRIVATE_FILES = ("keyrx.db", "keyrx.db-wal", "keyrx.db-shm", "keyrx.db.bak", "token")
+
+
+def tighten(data_dir: Path, *, created: bool = False) -> None:
+    """Make the data dir 0700 and its files 0600 (the database holds macro text, the token
+    grants everything): a directory made earlier, by hand or under another umask, may be
+    looser. Each change is logged (at debug level for files this start `created`)."""
+    for path, mode in [(data_dir, 0o700), *((data_dir / f, 0o600) for f in PRIVATE_FILES)]:
+        try:
+            current = stat.S_IMODE(path.lstat().st_mode)
+            if path.is_symlink() or current & ~mode == 0:
+                continue
+            path.chmod(mode)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            log.warning("%s is mode %o and could not be made %o: %s", path, current, mode, exc)
+            continue
+        log.log(logging.DEBUG if created else logging.WARNING,
+                "%s was mode %o, readable by others: made it %o", path, current, mode)
 
 
 class Gate:

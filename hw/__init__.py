@@ -67,8 +67,8 @@ def evdev_problem() -> str | None:
     if not os.path.exists("/dev/uinput"):
         return "/dev/uinput does not exist: load the uinput kernel module (modprobe uinput)"
     if not os.access("/dev/uinput", os.W_OK):
-        return ("no write access to /dev/uinput: run as root or install config/60-keyrx.rules "
-                "and add the user to the 'uinput' group")
+        return ("no write access to /dev/uinput: run as root, or install the udev rules (keyrx service "
+                "install) and add the user to the 'uinput' group; keyrx doctor says what is missing")
     try:
         from . import devices  # noqa: F401  (the evdev backend)
     except ImportError as exc:

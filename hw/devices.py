@@ -36,7 +36,8 @@ OUTPUT_KEYS = (*range(1, 0x100), *range(0x160, 0x2c0))
 BUS_NAMES = {0x01: "pci", 0x03: "usb", 0x05: "bluetooth", 0x06: "virtual", 0x11: "i8042",
              0x19: "host"}
 NO_ACCESS = ("no read access to the input devices in {dir}: run KeyRx as root, or install the "
-             "udev rules of config/60-keyrx.rules and add the user to the 'input' group")
+             "udev rules (keyrx service install) and add the user to the 'input' group; "
+             "keyrx doctor says what is missing")
 
 Opener = Callable[[str], Any]
 UInputFactory = Callable[..., Any]
@@ -233,8 +234,8 @@ class EvdevProvider:
                               phys=f"{PHYS_PREFIX}{info.phys}"[:63])
         except (OSError, evdev.UInputError) as exc:
             raise HwError(f"cannot create the output device for {info.name}: {exc}; check that "
-                          "/dev/uinput exists and is writable (modprobe uinput; config/60-keyrx.rules and the "
-                          "'uinput' group)"
+                          "/dev/uinput exists and is writable (modprobe uinput; the udev rules of keyrx service "
+                          "install and the 'uinput' group; keyrx doctor says what is missing)"
                           ) from exc
         return self._own_sink(ui)
 

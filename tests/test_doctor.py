@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from app.cli import main
-from app.doctor import Finding, Probe, blocked, diagnose
+from app.doctor import Finding, Probe, blocked, diagnose, hardware_problems
 
 KBD = """I: Bus=0011 Vendor=0001 Product=0001 Version=ab41
 N: Name="AT Translated Set 2 keyboard"
@@ -143,3 +143,13 @@ def test_the_command_prints_fixes_and_exits_1_when_blocked(tmp_path: Path) -> No
     r = CliRunner().invoke(main, ["--json", "doctor", "--root", str(tmp_path)])
     body = json.loads(r.output)
     assert body["ok"] is (r.exit_code == 0) and {f["check"] for f in body["findings"]} >= {"uinput", "token"}
+
+
+def test_hardware_problems_are_the_failing_machine_checks_as_status_rows(tmp_path: Path) -> None:
+    gid = machine(tmp_path)
+    assert hardware_problems(alice(tmp_path, {gid})) == []  # service and token are not the daemon's problem
+    (tmp_path / "dev/uinput").unlink()
+    (tmp_path / "etc/udev/rules.d/60-keyrx.rules").unlink()
+    rows = hardware_problems(alice(tmp_path, {gid}))
+    assert [r["check"] for r in rows] == ["uinput", "udev_rule"]
+    assert all(r["kind"] == "hardware" and r["detail"] and r["fix"] for r in rows)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.store import SCHEMA_VERSION, Conflict, NotFound, StaleRevision, Store
+from app.store import SCHEMA_VERSION, Conflict, NotFound, StaleRevision, Store, Unavailable
 
 BODY = {"description": "", "settings": {}, "layers": {"base": {}}, "combos": []}
 
@@ -120,3 +120,63 @@ def test_device_settings_survive_reconnect(store: Store) -> None:
     store.forget_device("d1", None)
     with pytest.raises(NotFound):
         store.get_device("d1")
+
+
+# -- faults and lost data: never a new, empty store in place of one that had data --------
+def filled(path: Path) -> None:
+    store = Store(path)
+    store.create_profile("a", BODY)
+    store.set_active_profile("a")
+    store.close()  # takes the backup put off by the second write
+
+
+def test_a_backup_is_kept_beside_the_database(tmp_path: Path) -> None:
+    filled(tmp_path / "k.db")
+    bak = sqlite3.connect(tmp_path / "k.db.bak")
+    assert bak.execute("SELECT name FROM profiles").fetchall() == [("a",)]
+    assert bak.execute("SELECT value FROM settings").fetchall() == [("a",)]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "delete"])
+def test_a_database_that_lost_its_data_is_restored_from_the_backup(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "k.db"
+    filled(path)
+    if damage == "delete":
+        path.unlink()
+    else:
+        path.write_bytes(b"" if damage == "truncate" else b"not a database" * 100)
+    store = Store(path)
+    try:
+        assert [p["name"] for p in store.list_profiles()] == ["a"] and store.active_profile() == "a"
+        (problem,) = store.problems()
+        assert "restored it from" in problem["detail"] and str(path) + ".bak" in problem["detail"]
+        if damage != "delete":
+            assert list(tmp_path.glob("k.db.damaged-*")), "the damaged file is kept"
+        store.create_profile("b", BODY)  # and it takes writes
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage"])
+def test_a_database_that_lost_its_data_without_a_backup_is_refused(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "k.db"
+    filled(path)
+    (tmp_path / "k.db.bak").unlink()
+    path.write_bytes(b"" if damage == "truncate" else b"not a database" * 100)
+    store = Store(path)
+    try:
+        (problem,) = store.problems()
+        assert problem["file"] == str(path) and str(path) in problem["fix"]
+        with pytest.raises(Unavailable):
+            store.list_profiles()
+        with pytest.raises(Unavailable):
+            store.create_profile("b", BODY)
+    finally:
+        store.close()
+    assert path.read_bytes()[:3] != b"SQL", "nothing was written over it"
+
+
+def test_a_new_database_is_new(tmp_path: Path) -> None:
+    store = Store(tmp_path / "k.db")
+    assert store.problems() == [] and store.list_profiles() == []
+    store.close()

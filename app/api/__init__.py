@@ -9,15 +9,21 @@ store or the hw loop directly, and no blueprint imports another.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, json, jsonify, request
 from marshmallow import Schema
 
+import hw
+
 from ..errors import ApiError
+from ..events.bus import blocking_offload
 from ..services import Runtime
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
+OFFLOAD_BYTES = 64 * 1024  # bodies larger than this are validated off the hub
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # \uD800-\uDFFF: only these can be lone
 
 
 def runtime() -> Runtime:
@@ -34,7 +40,10 @@ def json_body(*, patch: bool = False) -> Any:
         raise ApiError(415, f"send the body as {' or '.join(allowed)} (got {mimetype or 'no Content-Type'})")
     raw = request.get_data(cache=True)
     try:
-        return json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"))
+        if SURROGATE_ESCAPE.search(raw):
+            _refuse_lone_surrogates(data)
+        return data
     except UnicodeDecodeError:
         raise ApiError(400, "the body is not UTF-8") from None
     except ValueError as exc:
@@ -43,11 +52,52 @@ def json_body(*, patch: bool = False) -> Any:
         raise ApiError(400, "the body is not valid JSON: nested too deeply") from None
 
 
+def _refuse_lone_surrogates(data: Any) -> None:
+    """422 at the first string (or member name) holding an unpaired UTF-16 surrogate escape
+    (e.g. "\\ud800"): it is no character, and could not be stored or sent back as UTF-8."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        items: Any = ()
+        if isinstance(value, dict):
+            items = value.items()
+        elif isinstance(value, list):
+            items = enumerate(value)
+        elif isinstance(value, str) and not _is_text(value):
+            _lone_surrogate(path)
+        for key, item in items:
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and not _is_text(key):
+                _lone_surrogate(where)
+            stack.append((where, item))
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _lone_surrogate(path: str) -> None:
+    raise ApiError(422, f"{path or 'body'}: contains an unpaired surrogate (\\ud800-\\udfff), "
+                   "which is not a character", title="Validation failed",
+                   errors={path or "body": ["contains an unpaired surrogate"]})
+
+
 def load(schema: Schema, data: Any) -> Any:
-    """Validate `data` with `schema`; non-objects are a 422 at `body`."""
+    """Validate `data` with `schema`; non-objects are a 422 at `body`. A large body is
+    validated in a worker thread, so the hub (every other request and the event stream)
+    goes on meanwhile."""
     if not isinstance(data, dict):
         raise ApiError(422, "the body must be a JSON object", title="Validation failed",
                        errors={"body": ["must be a JSON object"]})
+    if (request.content_length or 0) > OFFLOAD_BYTES:
+        offload, _ = blocking_offload()
+        if offload is not None:
+            hw.host_layouts()  # loaded on first use with a subprocess, which gevent forks only here
+            return offload(schema.load, (data,))
     return schema.load(data)
 
 

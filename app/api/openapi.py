@@ -19,6 +19,7 @@ bp = Blueprint("openapi", __name__, url_prefix="/api")
 SchemaRef = type[Schema] | Schema | dict[str, Any]
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 PUBLIC_PATHS = {"/api/health"}
+STORE_TAGS = ("devices", "profiles")  # routes that read or write the store
 ERROR_TEXT = {
     400: "Malformed request (the body is not valid JSON or UTF-8)",
     401: "Missing or invalid token",
@@ -30,7 +31,9 @@ ERROR_TEXT = {
     413: "The body is larger than KEYRX_MAX_BODY_BYTES",
     415: "The body is not JSON",
     422: "Validation failed; `errors` maps dotted field paths to messages",
-    503: "The remap loop did not respond in time",
+    503: "The remap loop did not respond in time, or the store is unavailable (disk full, "
+         "read-only, damaged or lost: the problem's `file` and `fix` say which file and what to "
+         "do; GET /api/status lists it under `problems`)",
 }
 
 
@@ -120,6 +123,8 @@ def _operation(spec: Any, method: str, path: str, op: Op) -> dict[str, Any]:
     for status, text in op.extra_responses.items():
         responses[str(status)] = {"description": text}
     statuses = set(op.errors) | {403}
+    if op.tag in STORE_TAGS:
+        statuses.add(503)  # the store may be unavailable
     if not public:
         statuses.add(401)
     if op.body is not None:

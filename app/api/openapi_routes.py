@@ -134,6 +134,13 @@ class StatusSchema(Schema):
                        "connections, writers, the broadcaster"})
     events = fields.Dict(metadata={"description": "the broadcaster: state, restarts, last_error, head_seq, "
                                                   "oldest_seq, ring, slow_disconnects"})
+    problems = fields.List(fields.Dict(), required=True, metadata={
+        "description": "what is wrong and what to do, empty when nothing is: `kind` `store` (with "
+                       "`file`: disk full, read-only, damaged, lost, or restored from the backup) or "
+                       "`profile` (with `profile`: a stored profile in use that no longer compiles; "
+                       "its keyboards run pass-through), each with `detail` and `fix`",
+        "example": [{"kind": "profile", "profile": "coding", "detail": "profile 'coding' is not "
+                     "valid (...)", "fix": "fix it with PUT /api/profiles/coding, ..."}]})
 
 
 OutputStepSchema = Schema.from_dict({

@@ -68,6 +68,9 @@ def install(app: Flask, gate: SnapshotGate) -> None:
         if not request.path.startswith("/api/"):
             return
         if request.method in WRITES:
+            # the body first: a peer that trickles it must not hold every snapshot meanwhile
+            # (under gunicorn it is in memory already, read within KEYRX_BODY_TIMEOUT_S)
+            request.get_data(cache=True)
             gate.begin_write(QUIESCE_S)
             g.keyrx_write = True
         elif getattr(app.view_functions.get(request.endpoint or ""), "keyrx_snapshot", False):

@@ -10,7 +10,7 @@ import hw
 
 from ..clock import now_iso
 from ..events.bus import Waiter
-from ..store import DEVICE_INFO, NotFound, Store
+from ..store import DEVICE_INFO, NotFound, Store, Unavailable
 from .errors import NotApplied, WrongState
 
 log = logging.getLogger("keyrx")
@@ -102,7 +102,7 @@ class Devices:
         info = data["device"]
         try:
             stored = self._store.get_device(info["id"])
-        except NotFound:
+        except (NotFound, Unavailable):
             stored = first_record(info)
         if event in SEEN_EVENTS:
             threading.Thread(target=self._record, args=(info, event == "device.connected"),

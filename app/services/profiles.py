@@ -1,6 +1,8 @@
 """Profiles: create, replace, merge-patch (and so rename), delete, activate; the compile cache."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -24,6 +26,13 @@ def body_of(profile: Row) -> Row:
     return {k: profile[k] for k in PROFILE_BODY if k in profile}
 
 
+def content_digest(profile: Row) -> str:
+    """A digest of a profile's stored body (its canonical JSON): equal exactly when the
+    compiled forms are."""
+    canonical = json.dumps(body_of(profile), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def merge_patch(target: Any, patch: Any, depth: int = 0) -> Any:
     """RFC 7396 JSON merge patch."""
     if depth > MAX_PATCH_DEPTH:
@@ -43,17 +52,21 @@ class Profiles:
     """Every profile operation; a change the loop runs is applied before the call returns.
 
     `validate` checks a whole profile document (the API's schema); `apply` hands the loop
-    the current configuration and says whether it took it in time.
+    the current configuration and says whether it took it in time; `device` gives the API's
+    view of a device (a rename changes the devices that use the profile).
     """
 
     def __init__(self, store: Store, publish: Publish, apply: Callable[[], bool],
-                 cursor: Callable[[], tuple[int, str]], validate: Validate) -> None:
+                 cursor: Callable[[], tuple[int, str]], validate: Validate,
+                 device: Callable[[str], Row]) -> None:
         self._store = store
+        self._device = device
         self._publish = publish
         self._apply = apply
         self._cursor = cursor
         self._validate = validate
-        self._compiled: dict[tuple[str, int], Any] = {}
+        self._compiled: dict[str, tuple[str, Any]] = {}  # name -> (content digest, compiled)
+        self._broken: dict[str, str] = {}  # stored profiles the loop cannot run: name -> why
 
     # -- reads ---------------------------------------------------------------------------
     def snapshot(self) -> Row:
@@ -73,23 +86,48 @@ class Profiles:
 
     # -- compiled forms ------------------------------------------------------------------
     def compiled(self, name: str) -> Any:
-        """The compiled stored profile of that name, cached by revision; NotFound if missing."""
+        """The compiled stored profile of that name; NotFound if missing.
+
+        Cached by content: a revision restarts when a profile is deleted and created again
+        (and a rename carries the revision along), so only the body itself says whether a
+        compiled form is still the stored profile.
+        """
         profile = self._store.get_profile(name)
-        key = (name, profile["revision"])
-        if key not in self._compiled:
-            self._compiled = {k: v for k, v in self._compiled.items() if k[0] != name}
-            self._compiled[key] = hw.compile_profile(profile)
-        return self._compiled[key]
+        digest = content_digest(profile)
+        cached = self._compiled.get(name)
+        if cached is None or cached[0] != digest:
+            cached = (digest, hw.compile_profile(profile))
+            self._compiled[name] = cached
+        return cached[1]
 
     def for_loop(self, name: str | None) -> Any:
-        """What the loop runs for that name: its compiled form, or None (pass-through)."""
+        """What the loop runs for that name: its compiled form, or None (pass-through) when it
+        is gone or no longer compiles (a stored profile from an edited database or an older
+        rule): the daemon runs on, and `problems()` says so until it is fixed."""
         if name is None:
             return None
         try:
-            return self.compiled(name)
+            compiled = self.compiled(name)
         except NotFound:
             log.warning("profile %s vanished; using pass-through", name)
             return None
+        except (hw.ProfileError, ValueError, TypeError, KeyError) as exc:
+            why = "; ".join(f"{k}: {v[0]}" for k, v in getattr(exc, "errors", {}).items()) or str(exc)
+            if self._broken.get(name) != why:
+                log.error("stored profile %s is not valid (%s); running pass-through instead",
+                          name, why)
+            self._broken[name] = why
+            return None
+        self._broken.pop(name, None)
+        return compiled
+
+    def problems(self) -> list[Row]:
+        """The stored profiles the loop should run but cannot, for /api/status."""
+        return [{"kind": "profile", "profile": name, "detail": f"profile '{name}' is not valid "
+                 f"({why}); the keyboards using it run pass-through",
+                 "fix": f"fix it with PUT /api/profiles/{name} (or `keyrx profiles export {name}`, "
+                 f"edit, `keyrx profiles import --replace`), or activate another profile"}
+                for name, why in sorted(self._broken.items())]
 
     def simulate(self, profile: str | Row | None, steps: Sequence[Any]) -> list[Row]:
         """Run a stored profile (by name), a validated inline one, or none on virtual time."""
@@ -137,14 +175,32 @@ class Profiles:
         if self._store.profile_in_use(after["name"]):
             self._apply()
         data: Row = {"profile": after}
-        if before["name"] != after["name"]:
+        renamed = before["name"] != after["name"]
+        if renamed:
+            self._compiled.pop(before["name"], None)
+            self._broken.pop(before["name"], None)
             data["previous_name"] = before["name"]
         self._publish("profile.updated", data)
+        if renamed:
+            self._renamed(before["name"], after)
         return after
+
+    def _renamed(self, old: str, profile: Row) -> None:
+        """A rename moved the devices that used the profile, and maybe the active profile,
+        to the new name: say so as their own changes say it."""
+        name = profile["name"]
+        for stored in self._store.list_devices():
+            if stored["profile"] == name:  # the new name was free: these used the old one
+                self._publish("device.updated", {"device": self._device(stored["id"]),
+                                                 "changed": ["profile"]})
+        if profile["active"]:
+            self._publish("profile.activated", {"name": name, "previous": old})
 
     def delete(self, name: str, expect: int | None) -> None:
         """Delete a profile no device uses and that is not active."""
         self._store.delete_profile(name, expect)
+        self._compiled.pop(name, None)
+        self._broken.pop(name, None)
         self._publish("profile.deleted", {"name": name})
 
     def activate(self, name: str | None) -> str | None:

@@ -10,9 +10,10 @@ from typing import Any
 
 import hw
 
+from .. import doctor
 from ..events.broadcaster import Broadcaster, Encode
 from ..events.bus import Bus, Waiter, greenlet_count, natives
-from ..store import Store
+from ..store import Store, Unavailable
 from .devices import Devices
 from .focus import Focus
 from .layers import Layers
@@ -52,7 +53,8 @@ class Runtime:
         self.bus = bus
         self.version = version
         self.devices = Devices(store, loop, self.publish, self.apply, self._cursor)
-        self.profiles = Profiles(store, self.publish, self.apply, self._cursor, validate)
+        self.profiles = Profiles(store, self.publish, self.apply, self._cursor, validate,
+                                 device=self.devices.get)
         self.focus = Focus(loop, self.devices, self.profiles, self.publish)
         self.layers = Layers(loop, self.devices, self.profiles, self._cursor)
         self.events = Broadcaster(bus, secrets.token_hex(4), enrich=self.devices.enrich,
@@ -77,6 +79,10 @@ class Runtime:
             self.started = False
             self.loop.stop()
             self.events.stop()
+            try:
+                self.store.flush_backup()
+            except Exception:  # stopping goes on; the backup is taken again at the next start
+                log.warning("could not bring the database backup up to date", exc_info=True)
 
     # -- events ------------------------------------------------------------------------
     def _cursor(self) -> tuple[int, str]:
@@ -98,15 +104,19 @@ class Runtime:
 
     # -- the configuration the hw loop runs --------------------------------------------
     def hw_config(self) -> hw.Config:
-        """The whole configuration for the loop, from the store."""
+        """The whole configuration for the loop, from the store (pass-through on every
+        keyboard while the store is unavailable)."""
         devices = {}
-        for d in self.store.list_devices():
+        try:
+            stored, active = self.store.list_devices(), self.store.active_profile()
+        except Unavailable:
+            return hw.Config(default_profile=None, devices={})
+        for d in stored:
             override = d["profile"]
             devices[d["id"]] = hw.DeviceConfig(enabled=d["enabled"],
                                                profile=self.profiles.for_loop(override),
                                                has_profile=override is not None)
-        return hw.Config(default_profile=self.profiles.for_loop(self.store.active_profile()),
-                         devices=devices)
+        return hw.Config(default_profile=self.profiles.for_loop(active), devices=devices)
 
     def apply(self, *, wait: bool = True) -> bool:
         """Hand the loop the current configuration; with `wait`, return once it runs it."""
@@ -128,12 +138,15 @@ class Runtime:
     def status(self, *, greenlets: bool = False) -> dict[str, Any]:
         """GET /api/status."""
         seq = self.events.head  # before the read: every event up to it is in the state read below
-        devices = self.devices.list()
+        try:
+            devices, active = self.devices.list(), self.profiles.active()
+        except Unavailable:  # the store says why in `problems`; the hardware still answers
+            devices, active = [d.as_dict() for d in self.loop.devices()], None
         return {
             "version": self.version,
             "uptime_s": round(time.monotonic() - self.started_at, 3),
             "epoch": self.events.epoch, "seq": seq,
-            "active_profile": self.profiles.active(),
+            "active_profile": active,
             "hw": self.loop.state().as_dict(),
             "devices": {"known": len(devices),
                         "connected": sum(d["connected"] for d in devices),
@@ -141,8 +154,16 @@ class Runtime:
             "bus": self.bus.stats(),
             "clients": len(self.events.clients),
             "events": self.events.status(),
+            "problems": self.store.problems() + self.profiles.problems() + self._hardware_problems(),
             **({"greenlets": greenlet_count()} if greenlets else {}),
         }
+
+    def _hardware_problems(self) -> list[dict[str, Any]]:
+        # only when the keyboards cannot be driven, and not when no hardware was asked for
+        state = self.loop.state()
+        if state.state not in ("unavailable", "failed") or state.detail.startswith("no hardware backend"):
+            return []
+        return doctor.hardware_problems()
 
 
 def build(config: dict[str, Any], loop: hw.Loop | None, store: Store, version: str, *,

@@ -51,3 +51,18 @@ def check_revision(expect: int | None, current: int) -> None:
     """StaleRevision unless the caller expects nothing in particular or exactly `current`."""
     if expect is not None and expect != current:
         raise StaleRevision(current)
+
+
+class Unavailable(StoreError):
+    """The database cannot do what was asked (disk full, read-only, damaged, lost): says which
+    file and what to do about it. The API answers 503."""
+
+    def __init__(self, detail: str, fix: str, file: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.fix = fix
+        self.file = file
+
+    def as_problem(self) -> dict[str, str]:
+        """The entry for /api/status `problems`."""
+        return {"kind": "store", "file": self.file, "detail": self.detail, "fix": self.fix}

@@ -53,13 +53,28 @@ DEVICE_INFO = ("name", "path", "bus", "vendor", "product", "phys", "uniq")
 DEVICE_SETTINGS = ("label", "enabled", "profile")
 
 
-def connect(path: str) -> sqlite3.Connection:
+def connect(path: str, *, read_only: bool = False) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), WAL, fully synced."""
+    if read_only:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
+                             check_same_thread=False, timeout=10.0)
+        db.row_factory = sqlite3.Row
+        return db
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
     db.row_factory = sqlite3.Row
-    db.execute("PRAGMA journal_mode=WAL")
+    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # set once, a write
+        db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")  # a 2xx must survive power loss too
     return db
+
+
+def needs_migration(db: sqlite3.Connection, path: str) -> bool:
+    """Whether the schema is older than SCHEMA_VERSION (RuntimeError if newer)."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"database {path} has schema {version}, newer than this "
+                           f"KeyRx ({SCHEMA_VERSION}); upgrade KeyRx")
+    return bool(version < SCHEMA_VERSION)
 
 
 def migrate(db: sqlite3.Connection, path: str) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from ..clock import now_iso
+from .database import Database
 from .errors import Conflict, MissingReference, NotFound, check_revision
-from .schema import DEVICE_INFO, DEVICE_SETTINGS, PROFILE_EXTRA, SCHEMA_VERSION, connect, migrate
+from .schema import DEVICE_INFO, DEVICE_SETTINGS, PROFILE_EXTRA, SCHEMA_VERSION
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -45,38 +45,25 @@ class Store:
                  write_lock: Any = None) -> None:
         self.path = str(path)
         self._offload: Offload = offload or (lambda fn, args=(), kwargs=None: fn(*args, **(kwargs or {})))
-        self._write_db = connect(self.path)
-        self._write_lock = write_lock or threading.RLock()
-        self._read_db = connect(self.path)
-        self._read_lock = threading.RLock()
-        self._migrate()
+        self._db = Database(Path(self.path), self._offload, write_lock or threading.RLock())
+
+    def problems(self) -> list[dict[str, str]]:
+        """What is wrong with the database now (empty when nothing), for /api/status."""
+        return self._db.problems()
 
     def close(self) -> None:
-        """Close the connections."""
-        with self._write_lock:
-            self._write_db.close()
-        with self._read_lock:
-            self._read_db.close()
+        """Close the connections (taking a backup that was put off)."""
+        self._db.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._write_lock:
-            self._write_db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._write_db
-            except BaseException:
-                self._write_db.execute("ROLLBACK")
-                raise
-            self._write_db.execute("COMMIT")
+    def flush_backup(self) -> None:
+        """Bring the backup beside the database up to date now (e.g. before stopping)."""
+        self._offload(self._db.flush_backup, ())
 
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        with self._read_lock:
-            yield self._read_db
+    def _tx(self) -> Any:
+        return self._db.transaction()
 
-    @transaction
-    def _migrate(self, db: sqlite3.Connection) -> None:
-        migrate(db, self.path)
+    def _read(self) -> Any:
+        return self._db.reading()
 
     def schema_version(self) -> int:
         """The schema version of the database."""

@@ -46,7 +46,7 @@ class ProfileCompiler:
     """One pass over a profile that both collects errors and builds the compiled form."""
 
     def __init__(self, layouts: Resolver | None = None) -> None:
-        self.errors: Errors = {}
+        self.errors = keys.CappedErrors()  # at most MAX_ERRORS paths: bounded work
         self.layer_index: dict[str, int] = {}
         self.settings = {k: float(v[0]) for k, v in SETTINGS.items()}
         self.hands: dict[int, int] = {}  # key code -> 0 left, 1 right
@@ -190,7 +190,7 @@ class ProfileCompiler:
     # --- the parts every action is made of ---------------------------------------------
 
     def error(self, path: str, message: str) -> None:
-        self.errors.setdefault(path, []).append(message)
+        self.errors.add(path, message)
 
     def fields(self, path: str, obj: Mapping[str, Any], allowed: set[str]) -> None:
         for extra in sorted(set(obj) - allowed, key=str):
@@ -205,12 +205,12 @@ class ProfileCompiler:
         try:
             return keys.code_of(name)
         except KeyError:
-            self.error(path, keys.key_problem(name))
+            self.error(path, keys.key_problem(name, self.errors.room))
             return None
 
     def chord(self, path: str, text: str) -> tuple[int, ...] | None:
         """Codes of "a" or "ctrl+shift+t", or None after recording what is wrong."""
-        codes = keys.parse_chord(text, MAX_CHORD_KEYS)
+        codes = keys.parse_chord(text, MAX_CHORD_KEYS, self.errors.room)
         if isinstance(codes, str):
             self.error(path, codes)
             return None

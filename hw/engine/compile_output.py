@@ -45,7 +45,8 @@ def wheel(c: ProfileCompiler, path: str, value: Mapping[str, Any], scope: Scope)
     notches = _int(c, f"{path}.notches", value.get("notches", 1), 1, 10) or 1
     repeat = value.get("repeat_ms", 50)
     if repeat != 0 and _int(c, f"{path}.repeat_ms", repeat, 20, 1000) is None:
-        c.errors[f"{path}.repeat_ms"][-1] = "must be 0 (no repeat) or an integer from 20 to 1000"
+        if f"{path}.repeat_ms" in c.errors:  # not when past the error cap
+            c.errors[f"{path}.repeat_ms"][-1] = "must be 0 (no repeat) or an integer from 20 to 1000"
         repeat = 0
     c.pointer = True
     return WheelAct(REL_BASE + axis, sign * notches, float(repeat)) if sign else NULL

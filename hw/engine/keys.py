@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 
 from .keycodes import CANONICAL, NAMES
 
@@ -65,6 +66,31 @@ def name_of(code: int) -> str:
     return CANONICAL.get(code) or f"key_{code}"
 
 
+MAX_ERRORS = 100  # error paths a profile's validation lists; past that they are only counted
+
+
+class CappedErrors(dict[str, list[str]]):
+    """Errors by dotted path, at most MAX_ERRORS paths: later ones are counted under "…", and
+    `room` turns False so that callers skip costly messages (suggestions)."""
+
+    unlisted = 0
+
+    @property
+    def room(self) -> bool:
+        """Whether another path would still be listed."""
+        return len(self) < MAX_ERRORS
+
+    def add(self, path: str, message: str) -> None:
+        """Record an error (or only count it, past the cap)."""
+        if self.room or path in self:
+            self.setdefault(path, []).append(message)
+        else:
+            self.unlisted += 1
+            self["…"] = [f"and {self.unlisted} more errors not listed"]
+
+
+MAX_SUGGEST_CHARS = 32  # longer names get no suggestion: nothing known is that long
+
 # Spellings people bring from other tools (keyd, kanata, QMK) and from key caps: suggested, not
 # accepted, so a profile has one name per key.
 _SPELLINGS: dict[str, str] = {
@@ -83,23 +109,32 @@ _SPELLINGS: dict[str, str] = {
 
 
 def suggest(name: str) -> str | None:
-    """The closest known key name, or None when nothing is close."""
+    """The closest known key name, or None when nothing is close (cached; cheap for long names)."""
     low = _normal(name).lower()
     if low in _LOOKUP:
         return low
     if low in _SPELLINGS:
         return _SPELLINGS[low]
-    close = difflib.get_close_matches(low, _LOOKUP.keys(), n=1, cutoff=0.75)
+    if len(low) > MAX_SUGGEST_CHARS:
+        return None
+    return _closest(low)
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(low: str) -> str | None:
+    # a ratio of 0.75 needs lengths within 0.6x..1.67x of each other: compare only those
+    near = [k for k in _LOOKUP if 0.6 * len(low) <= len(k) <= len(low) / 0.6]
+    close = difflib.get_close_matches(low, near, n=1, cutoff=0.75)
     return close[0] if close else None
 
 
-def key_problem(name: str) -> str:
-    """Why a name is not a key, with the closest known name when one is close."""
-    hint = suggest(name)
-    return f"unknown key '{name}'" + (f" (did you mean '{hint}'?)" if hint else "")
+def key_problem(name: str, hint: bool = True) -> str:
+    """Why a name is not a key, with the closest known name when one is close (and `hint`)."""
+    close = suggest(name) if hint else None
+    return f"unknown key '{name}'" + (f" (did you mean '{close}'?)" if close else "")
 
 
-def parse_chord(text: str, max_keys: int) -> tuple[int, ...] | str:
+def parse_chord(text: str, max_keys: int, hint: bool = True) -> tuple[int, ...] | str:
     """The codes of "a" or "ctrl+shift+t" in order, or what is wrong with the chord."""
     parts = text.split("+")
     if len(parts) > max_keys:
@@ -111,7 +146,7 @@ def parse_chord(text: str, max_keys: int) -> tuple[int, ...] | str:
         try:
             code = code_of(part)
         except KeyError:
-            return key_problem(part)
+            return key_problem(part, hint)
         if code in codes:
             return f"key '{part}' repeated in chord '{text}'"
         codes.append(code)

@@ -118,3 +118,42 @@ def test_status_shape(api: ApiClient) -> None:
     assert s["hw"]["backend"] == "virtual" and s["hw"]["state"] in ("running", "starting")
     assert s["devices"]["known"] == 2
     assert set(s["bus"]) == {"depth", "capacity", "published", "dropped"} and s["bus"]["capacity"] == 1000
+
+
+@pytest.mark.parametrize("method, path, body, where", [
+    ("PATCH", "/api/devices/{dev}", b'{"label": "desk \\ud800"}', "label"),
+    ("POST", "/api/profiles", b'{"name": "p", "description": "\\udfff", "layers": {"base": {}}}',
+     "description"),
+    ("POST", "/api/profiles", b'{"name": "p", "layers": {"base": {"\\uD83D": "a"}}}', "layers.base.\ud83d"),
+    ("POST", "/api/simulate", b'{"profile": null, "script": "d:a \\ud800"}', "script"),
+])
+def test_a_lone_surrogate_is_a_422_with_its_path(api: ApiClient, method: str, path: str,
+                                                 body: bytes, where: str) -> None:
+    dev = api.get("/api/devices").get_json()["devices"][0]["id"]
+    r = api.request(method, path.format(dev=dev), data=body,
+                    headers={"Content-Type": "application/json"})
+    problem = assert_problem(r, 422)
+    assert where in problem["errors"], problem
+    ok = api.patch(f"/api/devices/{dev}", data=b'{"label": "\\ud83d\\ude00"}',
+                   headers={"Content-Type": "application/json"})  # a pair is a character
+    assert ok.status_code == 200 and ok.get_json()["label"] == "\U0001F600"
+
+
+def test_a_loose_data_dir_is_made_private_at_start(tmp_path: Path,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)
+    make_app(data).extensions["keyrx"].store.close()
+    (data / "token").write_text("x" * 20)
+    for name in ("keyrx.db", "token"):
+        (data / name).chmod(0o644)
+    data.chmod(0o755)
+    app = make_app(data)
+    try:
+        assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
+        for name in ("keyrx.db", "keyrx.db-wal", "token"):
+            assert stat.S_IMODE(os.stat(data / name).st_mode) == 0o600, name
+        assert "made it 700" in caplog.text and "made it 600" in caplog.text
+    finally:
+        app.extensions["keyrx"].store.close()

@@ -142,3 +142,33 @@ def test_activation(api: ApiClient) -> None:
     assert api.put("/api/active-profile", json={"name": "coding"}).get_json() == {"name": "coding"}
     assert api.get("/api/profiles/coding").get_json()["active"] is True
     assert api.get("/api/status").get_json()["active_profile"] == "coding"
+
+
+def events_since(api: ApiClient, seq: int) -> list[dict[str, Any]]:
+    body = api.get(f"/api/events?since={seq}&limit=100").get_json()
+    return list(body["events"])
+
+
+def test_rename_announces_the_devices_and_the_active_profile_it_moves(api: ApiClient) -> None:
+    create(api)
+    dev = api.get("/api/devices").get_json()["devices"][0]["id"]
+    assert api.patch(f"/api/devices/{dev}", json={"profile": "coding"}).status_code == 200
+    assert api.post("/api/profiles/coding/activate").status_code == 200
+    seq = api.get("/api/profiles").get_json()["seq"]
+    assert api.patch("/api/profiles/coding", json={"name": "typing"}).status_code == 200
+    events = events_since(api, seq)
+    assert [e["event"] for e in events] == ["profile.updated", "device.updated", "profile.activated"]
+    device = events[1]["data"]
+    assert device["changed"] == ["profile"] and device["device"]["profile"] == "typing"
+    assert device["device"]["id"] == dev
+    assert events[2]["data"] == {"name": "typing", "previous": "coding"}
+    etag = f'"{device["device"]["revision"]}"'
+    r = api.patch(f"/api/devices/{dev}", json={"label": "Desk"}, headers={"If-Match": etag})
+    assert r.status_code == 200, r.get_json()
+
+
+def test_rename_of_an_unused_profile_announces_only_itself(api: ApiClient) -> None:
+    create(api)
+    seq = api.get("/api/profiles").get_json()["seq"]
+    assert api.patch("/api/profiles/coding", json={"name": "typing"}).status_code == 200
+    assert [e["event"] for e in events_since(api, seq)] == ["profile.updated"]

@@ -88,6 +88,35 @@ def test_needs_the_token(api: ApiClient) -> None:
     assert_problem(sim(api, profile=None, script="d:a"), 401)
 
 
+def out_keys(api: ApiClient, name: str) -> list[str]:
+    r = sim(api, profile=name, script="d:capslock u:capslock")
+    assert r.status_code == 200, r.get_json()
+    return [o["key"] for o in r.get_json()["output"]]
+
+
+def test_a_profile_created_again_under_its_name_runs_its_new_content(api: ApiClient, app: Any) -> None:
+    create(api, layers={"base": {"capslock": "esc"}})
+    assert api.post("/api/profiles/coding/activate").status_code == 200
+    assert out_keys(api, "coding") == ["esc", "esc"]
+    assert api.put("/api/active-profile", json={"name": None}).status_code == 200
+    assert api.delete("/api/profiles/coding").status_code == 204
+    create(api, layers={"base": {"capslock": "a"}})  # revision 1 again
+    assert api.post("/api/profiles/coding/activate").status_code == 200
+    assert out_keys(api, "coding") == ["a", "a"]
+    runtime = app.extensions["keyrx"]
+    assert runtime.hw_config().default_profile is runtime.profiles.compiled("coding")
+
+
+def test_a_rename_onto_a_cached_name_and_revision_runs_the_renamed_content(api: ApiClient) -> None:
+    create(api, "x", layers={"base": {"capslock": "esc"}})
+    assert api.patch("/api/profiles/x", json={"layers": {"base": {"capslock": "tab"}}}).status_code == 200
+    assert out_keys(api, "x") == ["tab", "tab"]  # x, revision 2
+    assert api.patch("/api/profiles/x", json={"name": "gone"}).status_code == 200
+    create(api, "y", layers={"base": {"capslock": "a"}})
+    assert api.patch("/api/profiles/y", json={"name": "x"}).get_json()["revision"] == 2
+    assert out_keys(api, "x") == ["a", "a"]
+
+
 TAP_FAMILY = {"name": "tapfam", "hands": {"left": ["f", "r"], "right": ["j"]},
               "sequences": [{"keys": ["g", "s"], "action": "esc"}],
               "settings": {"quick_tap_ms": 150},

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import signal
+from pathlib import Path
 
 import pytest
 import requests
 
-from tests.e2e.conftest import Daemon
+import hw
+from tests.e2e.conftest import Daemon, running
 
 pytestmark = pytest.mark.e2e
 
@@ -61,3 +63,21 @@ def test_refused_writes_leave_no_traceback_in_the_log(daemon: Daemon) -> None:
     daemon.stop()
     log = daemon.log.read_text()
     assert "Traceback" not in log and "NotFound" not in log, log
+
+
+def test_the_first_lines_say_where_the_ui_and_token_are_and_how_the_keyboards_are(tmp_path: Path) -> None:
+    with running(tmp_path, KEYRX_LOG_LEVEL="info", KEYRX_TOKEN="") as d:
+        d.stop()
+        log = d.log.read_text()
+    assert f"the web UI and the API at http://127.0.0.1:{d.port}/" in log
+    assert f"API token: {tmp_path / 'token'} (`keyrx token` prints it)" in log
+    assert (tmp_path / "token").read_text().strip() not in log  # never the token itself
+    assert "keyboards: virtual running (2 keyboard(s))" in log
+
+
+@pytest.mark.skipif(hw.evdev_problem() is None, reason="this machine can drive real keyboards")
+def test_unreachable_keyboards_are_a_warning_that_names_keyrx_doctor(tmp_path: Path) -> None:
+    with running(tmp_path, KEYRX_HW_BACKEND="evdev") as d:  # the default warning level still shows it
+        d.stop()
+        log = d.log.read_text()
+    assert "keyboards: evdev unavailable (" in log and "`keyrx doctor` says what to fix" in log

@@ -133,7 +133,7 @@ def test_slow_loris_upgrades_are_cut(live: Daemon, figure: Figure) -> None:
 def test_thousands_of_half_open_connections(live: Daemon, figure: Figure) -> None:
     pid = worker_pid(live)
     before = proc_figures(pid)["fds"]
-    n = 2500  # more than worker_connections (2000): the surplus waits in the listen backlog
+    n = 4500  # more than worker_connections (4000): the surplus waits in the listen backlog
     socks = [socket.create_connection(("127.0.0.1", live.port), timeout=30) for _ in range(n)]
     try:
         t0 = time.monotonic()

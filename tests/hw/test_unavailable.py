@@ -20,8 +20,20 @@ def test_evdev_unavailable_is_reported_with_what_to_do(tmp_path: Path) -> None:
         assert (state["backend"], state["state"]) == ("evdev", "unavailable")
         assert state["detail"] == hw.evdev_problem()
         assert "uinput" in state["detail"] and ":" in state["detail"]  # the problem: what to do
+        found = {p["check"]: p for p in status.get_json()["problems"] if p["kind"] == "hardware"}
+        assert "uinput" in found and "modprobe uinput" in found["uinput"]["fix"]  # the exact command
         assert api.post("/api/profiles", json={"name": "kept", "layers": {"base": {"a": "b"}}}).status_code == 201
         assert api.post("/api/profiles/kept/activate").get_json() == {"active": "kept"}
+    finally:
+        app.extensions["keyrx"].stop()
+        app.extensions["keyrx"].store.close()
+
+
+def test_no_hardware_asked_for_is_no_problem(tmp_path: Path) -> None:
+    app = make_app(tmp_path, HW_BACKEND="none")
+    try:
+        status = ApiClient(app.test_client()).get("/api/status").get_json()
+        assert status["hw"]["state"] == "unavailable" and status["problems"] == []
     finally:
         app.extensions["keyrx"].stop()
         app.extensions["keyrx"].store.close()

@@ -52,6 +52,7 @@ def _prepare() -> None:
     timeout = float(current_app.config["WRITE_TIMEOUT_S"])
     for key in ("gunicorn.socket", "werkzeug.socket"):
         if key in env and not isinstance(env[key], SafeSocket):
+            env[key].settimeout(None)  # the HTTP deadline ends here: pings and the writer's apply
             env[key] = SafeSocket(env[key], timeout)
             g.keyrx_sock = env[key]
             return

@@ -45,7 +45,7 @@ function onChange({ detail }) {
     }
   }
   const affects = {
-    devices: ["devices", "profiles", "layers"], profiles: ["profiles"], status: ["status", "profiles"], monitor: [],
+    devices: ["devices", "profiles", "layers", "status"], profiles: ["profiles"], status: ["status", "profiles"], monitor: [],
   }[view];
   if (detail.what === "all" || affects.includes(detail.what)) keepFocus(() => VIEWS[view]($("#view")));
 }

@@ -114,6 +114,7 @@ export const state = new (class extends EventTarget {
         this.hw = d;
         if (this.status) this.status = { ...this.status, hw: d };
         this.changed("status");
+        this.refreshStatus().catch(() => {});  // its problems change with the hardware's state
         break;
       default:
         break;

@@ -3,15 +3,21 @@
 import { del, patch } from "../api.js";
 import { h, replace, timeAgo, toast } from "../dom.js";
 import { state } from "../state.js";
+import { problemsCard } from "./problems.js";
 
 export function renderDevices(root) {
   const devices = [...state.devices.values()];
+  const hw = state.hw;
+  const down = hw && ["unavailable", "failed"].includes(hw.state);
   replace(root,
     h("header", { class: "view-head" },
       h("h1", {}, "Devices"),
-      h("p", { class: "muted" }, devices.length
-        ? "Keyboards KeyRx knows. Disabled ones are left alone; the others run the active profile unless you pick one here."
-        : "No keyboards yet. They appear here as soon as the daemon sees them.")),
+      h("p", { class: "muted" }, down
+        ? h("span", { class: "hw-down" }, `KeyRx can't reach the keyboards: ${hw.detail}`)
+        : devices.length
+          ? "Keyboards KeyRx knows. Disabled ones are left alone; the others run the active profile unless you pick one here."
+          : "No keyboards yet. They appear here as soon as the daemon sees them.")),
+    down ? problemsCard(state.status?.problems, ["hardware"]) : null,
     h("div", { class: "cards" }, devices.map(deviceCard)));
 }
 

@@ -2,6 +2,7 @@
 
 import { h, replace } from "../dom.js";
 import { state } from "../state.js";
+import { problemsCard } from "./problems.js";
 
 const EXPLAIN = {
   running: "KeyRx holds the enabled keyboards and remaps them.",
@@ -30,6 +31,7 @@ export function renderStatus(root) {
         h("span", { class: `badge ${ok ? "ok" : "bad"} hw-state` }, hw.state)),
       h("p", { class: "hw-detail" }, h("strong", {}, hw.backend), hw.detail ? ` · ${hw.detail}` : ""),
       h("p", { class: "muted" }, EXPLAIN[hw.state] || "")),
+    problemsCard(s.problems),
     h("div", { class: "stats" },
       stat("Active profile", state.active ?? "none (pass-through)"),
       stat("Devices", `${s.devices.connected} connected / ${s.devices.known} known`, `${s.devices.grabbed} grabbed`),
