@@ -50,6 +50,14 @@ def layers() -> tuple[dict[str, object], Events]:
     return profile, events
 
 
+def modifier_layer() -> tuple[dict[str, object], Events]:
+    """keyd's [nav:C]: a layer holding Ctrl; its keys lift Ctrl, the others type with it."""
+    profile = {"layers": {"base": {"capslock": {"layer": "nav", "mods": "ctrl"}},
+                          "nav": {"h": "left", "j": "down", "k": "up", "l": "right"}}}
+    events = [(code_of("capslock"), 1, 0.0)] + typing("hjklasd", 200_000)
+    return profile, events
+
+
 def tap_hold() -> tuple[dict[str, object], Events]:
     """Home-row mods on every home key, typed with rolls (every key is a tap-hold)."""
     mods = {"a": "leftmeta", "s": "leftalt", "d": "leftctrl", "f": "leftshift",
@@ -133,6 +141,7 @@ def measure(name: str, make: Callable[[], tuple[dict[str, object], Events]]) -> 
 def main() -> int:
     rows = [("profile", "events", "events/s", "p50 µs", "p99 µs")]
     rows += [measure("simple remap", simple), measure("layer held", layers),
+             measure("modifier layer (nav:C)", modifier_layer),
              measure("tap-hold (home-row mods)", tap_hold), measure("combo keys", combos),
              measure("home-row mods, round 2 options", home_row_mods), measure("leader, caps word, dance", leader),
              measure("pass-through", lambda: ({"layers": {"base": {}}}, typing(LETTERS, 200_000)))]

@@ -25,13 +25,15 @@ def resync(kb: Keyboard, now: float) -> None:
 
 
 def after_sleep(kb: Keyboard, now: float) -> None:
-    """The machine slept: drop what the engine holds or waits for (toggles stay), release the
-    output, and take the kernel's key state as what is held now (their releases do nothing)."""
+    """The machine slept: drop what the engine holds or waits for (toggles stay, with the modifiers
+    they hold), release the output, and take the kernel's key state as what is held now (their releases do nothing)."""
     kb.pending.clear()
     kb.dropping = False
     kb.emit(kb.engine.cancel(now))
     if kb.out is not None:
         kb.out.release_held()
+        kb.emit([(code, 1) for code in kb.engine.held()])  # the modifiers toggled layers hold
+        kb.out.syn()
     kb.layers_changed()
     kb.down = set(kb.active_keys()) if kb.grabbed else set()
 

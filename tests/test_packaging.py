@@ -68,8 +68,8 @@ def test_an_installed_wheel_runs_without_the_checkout(tmp_path: Path) -> None:
     out = sh(py, "-c", PROBE, ROOT, cwd=outside, env=env)
     got = json.loads(out.stdout)
     assert got["port"] == 9867
-    assert sorted(got["examples"]) == ["caps-ctrl-esc", "home-row-mods", "home-row-mods-tuned", "leader-keys",
-                                      "vim-nav"]
+    assert sorted(got["examples"]) == ["caps-ctrl-esc", "ctrl-nav", "home-row-mods", "home-row-mods-tuned",
+                                       "leader-keys", "vim-nav"]
     assert got["index"] == [200, True] and got["script"] == 200
     assert got["meta"]["settings"]["tap_hold_ms"] == 200 and "key" in got["meta"]["topics"]
     assert got["bind"] == "127.0.0.1:9867"

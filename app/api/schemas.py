@@ -53,8 +53,12 @@ class ProfileSchema(Strict):
             return {k: v for k, v in data.items() if k not in READ_ONLY}
         return data
 
-    @validates_schema
+    # runs even when a field failed (a bad name, say), so one answer lists every error, as
+    # `keyrx check` does; a field that failed is left out of `data` and checked no further
+    @validates_schema(skip_on_field_errors=False)
     def _language(self, data: dict[str, Any], **_: Any) -> None:
+        if "layers" not in data:
+            return  # missing or malformed: its own field error says so
         errors = hw.validate_profile(data)
         if errors:
             raise ValidationError(errors)
@@ -67,14 +71,14 @@ class ProfileCreateSchema(ProfileSchema):
     layers = fields.Dict(keys=fields.String())
     copy_from = ProfileName()
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _language(self, data: dict[str, Any], **kwargs: Any) -> None:
         if "copy_from" in data:
             extra = [k for k in ("layers", "combos", "settings", "hands", "sequences") if k in self._given]
             if extra:
                 raise ValidationError({k: ["cannot be combined with copy_from"] for k in extra})
             return
-        if "layers" not in data:
+        if "layers" not in data and "layers" not in self._given:
             raise ValidationError({"layers": ["Missing data for required field."]})
         super()._language(data, **kwargs)
 

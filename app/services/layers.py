@@ -20,7 +20,10 @@ Row = dict[str, Any]
 
 
 def _unknown_layer(layer: str, known: list[str]) -> Invalid:
-    close = difflib.get_close_matches(layer, known, n=1, cutoff=0.6)
+    if "+" in layer:  # a composite (round 2) is only a map: active while each of its layers is
+        problem = f"'{layer}' is a composite layer: turn on its layers instead"
+        return Invalid(problem, {"layer": [problem]})
+    close = difflib.get_close_matches(layer, [k for k in known if "+" not in k], n=1, cutoff=0.6)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     return Invalid(f"unknown layer '{layer}'", {"layer": [f"unknown layer '{layer}'{hint}"]})
 
@@ -60,7 +63,7 @@ class Layers:
     def operate(self, device_id: str, op: str, layer: str | None) -> Row:
         """on/off/toggle/switch/clear on one keyboard; its state after."""
         name, profile = self._remapping(device_id)
-        if layer is not None and layer not in profile["layers"]:
+        if layer is not None and (layer not in profile["layers"] or "+" in layer):
             raise _unknown_layer(layer, list(profile["layers"]))
         cmd = hw.LayerOp(op, layer)
         run_on_loop(self._loop, lambda done: self._loop.control(hw.LayerCommand(device_id, cmd, done)))
@@ -78,7 +81,7 @@ class Layers:
             known |= set(profile["layers"])
             if layer is None or layer in profile["layers"]:
                 targets[device["id"]] = name
-        if layer is not None and not targets:
+        if layer is not None and (not targets or "+" in layer):
             raise _unknown_layer(layer, sorted(known))
         cmd = hw.LayerOp(op, layer)
         for device_id in targets:

@@ -7,7 +7,10 @@ What lives here, in the order data flows:
     actions          the compiled, immutable action records and CompiledProfile
     engine           Engine: (input event, now) -> output events, for one keyboard
     handlers         what pressing and releasing each kind of action does, by its type
-    keymap, state    what an Engine holds: Keymap (the profile by code), HeldOutput, Layers, OneShots
+    keymap, state    what an Engine holds: Keymap (the profile by code, composites first), HeldOutput
+    layers           the bottom layer and the stack of activations, the modifiers they hold and lift,
+                     the modifier guard
+    oneshots         one-shot modifiers and layers in flight
     taphold, combos  pure deciders over the input waiting behind an undecided key
     macros           compiling macro steps into ops, and running them
     options          settings the loop applies around the engine (output_gap_ms, layer_led, pause_chord)

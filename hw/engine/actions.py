@@ -33,40 +33,76 @@ class NullAct:
     """A key that does nothing."""
 
 
+Ops = tuple[tuple[int, int], ...]
+"""A compiled macro: (code, 1 | 0) key ops and (ms, DELAY) waits, in order."""
+
+
 @dataclass(frozen=True, slots=True)
 class LayerAct:
-    """Layer active while held."""
+    """Layer active while held, holding `mods` on the output; `macro` typed first."""
 
     layer: int
+    mods: tuple[int, ...] = ()
+    macro: Ops = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ToggleAct:
-    """Layer on/off on press."""
+    """Layer on/off on press (its toggled activation holds `mods`); `macro` typed first."""
 
     layer: int
+    mods: tuple[int, ...] = ()
+    macro: Ops = ()
 
 
 @dataclass(frozen=True, slots=True)
 class SwitchAct:
-    """Replace the bottom layer."""
+    """Replace the bottom layer; `macro` typed first."""
 
     layer: int
+    macro: Ops = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SwapAct:
+    """Replace the activation that gave this key its binding with one of `layer`; then `macro`."""
+
+    layer: int
+    mods: tuple[int, ...] = ()
+    macro: Ops = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClearAct:
+    """End every toggled activation and armed one-shot; then type `macro`."""
+
+    macro: Ops = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatAct:
+    """Type again the last key or chord, or run the last macro."""
 
 
 @dataclass(frozen=True, slots=True)
 class OneShotAct:
-    """One-shot modifier keys (`codes`) or one-shot layer (`layer` >= 0)."""
+    """One-shot modifier keys (`codes`) or one-shot layer (`layer` >= 0) holding `mods`.
+
+    The layer form may also act as `key` (pressed while its key is held) and type `macro` first.
+    """
 
     codes: tuple[int, ...]
     layer: int
+    mods: tuple[int, ...] = ()
+    key: tuple[int, ...] = ()
+    macro: Ops = ()
 
 
 @dataclass(frozen=True, slots=True)
 class MacroAct:
     """(code, 1 | 0) key ops and (ms, DELAY) waits, run in order on press."""
 
-    ops: tuple[tuple[int, int], ...]
+    ops: Ops
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +158,10 @@ class MoveScaleAct:
     scale: float
 
 
-Plain = KeyAct | NullAct | LayerAct | ToggleAct | SwitchAct | OneShotAct | MacroAct | CapsWordAct | LeaderAct \
-    | TapDanceAct | WheelAct | MoveAct | MoveScaleAct
+Plain = (
+    KeyAct | NullAct | LayerAct | ToggleAct | SwitchAct | SwapAct | ClearAct | OneShotAct | MacroAct | RepeatAct
+    | CapsWordAct | LeaderAct | TapDanceAct | WheelAct | MoveAct | MoveScaleAct
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,12 +190,13 @@ NULL = NullAct()
 
 @dataclass(frozen=True, slots=True)
 class Combo:
-    """Keys pressed together within `timeout` ms act as `action`."""
+    """Keys pressed together within `timeout` ms act as `action`, once held `hold` ms (0: at once)."""
 
     keys: frozenset[int]
     action: Plain
     timeout: float
     layers: frozenset[int] | None
+    hold: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +210,9 @@ class CompiledProfile:
     tap_hold_ms: float
     combo_ms: float
     oneshot_ms: float
+    modifier_guard: int = -1  # the guard key's code; -1: no guard
+    composites: tuple[tuple[int, frozenset[int]], ...] = ()  # (layer, its layers), in lookup order
+    repeats: bool = False  # whether some key is repeat_last (presses then record what they type)
     sequences: Mapping[tuple[int, ...], Action] = field(default_factory=dict)
     prefixes: frozenset[tuple[int, ...]] = frozenset()  # proper prefixes of the sequences
     track: bool = False  # uses what needs every press looked at (see hw.engine.tapping)

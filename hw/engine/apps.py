@@ -8,7 +8,6 @@ matches. Every matching rule applies; their layers stack in rule order, the firs
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -95,18 +94,6 @@ def pattern(c: ProfileCompiler, path: str, value: object, limit: int) -> Pattern
     return Pattern(value.lower(), None)
 
 
-def layer_name_ref(c: ProfileCompiler, path: str, name: object) -> int | None:
-    """A layer's index, or None after recording the problem (with a "did you mean")."""
-    if isinstance(name, str) and name in c.layer_index:
-        return c.layer_index[name]
-    if not isinstance(name, str):
-        c.error(path, "must be a layer name (a string)")
-        return None
-    close = difflib.get_close_matches(name, list(c.layer_index), n=1, cutoff=0.6)
-    c.error(path, f"unknown layer '{name}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
-    return None
-
-
 def compile_apps(c: ProfileCompiler, value: object) -> tuple[AppRule, ...]:
     """The profile's `apps` list (at most MAX_RULES rules)."""
     if not isinstance(value, list):
@@ -140,10 +127,11 @@ def compile_apps(c: ProfileCompiler, value: object) -> tuple[AppRule, ...]:
             c.error(lpath, f"required: a list of 1 to {MAX_RULE_LAYERS} layer names")
             names = []
         for j, name in enumerate(names):
-            index = layer_name_ref(c, join_path(lpath, j), name)
-            if index == 0:
+            if name == "base":
                 c.error(join_path(lpath, j), "the base layer is always on; name another layer")
-            elif index is not None and index not in layers:
+                continue
+            index = c.layer_ref(join_path(lpath, j), name)  # a composite or unknown layer: 422
+            if index and index not in layers:
                 layers.append(index)
         rules.append(AppRule(app_id, title, tuple(layers)))
     return tuple(rules)

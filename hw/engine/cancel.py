@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 def cancel(engine: Engine, now_ms: float) -> Out:
     """Drop pending input and a running macro, release every held key as its release would
     (held layers end, wheel and move keys stop), end every one-shot and caps word, forget the
-    tap family's press history, then release whatever output is still down. Focus changes and
-    layer operations waiting behind pending input are applied: they are the desktop's state and
-    the user's choices, not keys."""
+    tap family's press history, then release whatever output is still down but the modifiers
+    that toggled layers hold. Focus changes and layer operations waiting behind pending input are
+    applied first: they are the desktop's state and the user's choices, not keys."""
     e = engine
     e.pending = None
     e.waiting.clear()
@@ -36,7 +36,19 @@ def cancel(engine: Engine, now_ms: float) -> Out:
     while e.controls:  # focus changes and layer operations that waited behind a key still happen
         apply_control(e, e.controls.popleft(), out)
     e.slow = e.tapping.reset(e.keymap.profile)  # caps word ends; quick tap, prior idle, dances forget
-    return out + e.output.release_all()
+    # What stays is toggled: those activations keep (or take back, if a dropped macro had
+    # lifted them) the modifiers they hold; every other output goes up.
+    keep: dict[int, int] = {}
+    for a in e.active.stack:
+        a.lifted.clear()
+        for c in a.mods:
+            keep[c] = keep.get(c, 0) + 1
+    out += e.output.release_all(keep)
+    for c, n in keep.items():
+        if c not in e.output.count:
+            e.output.press(c, out)
+        e.output.count[c] = n
+    return out
 
 
 __all__ = ["cancel"]

@@ -18,21 +18,24 @@ from .actions import (
     MoveScaleAct,
     NullAct,
     OneShotAct,
+    SwapAct,
     SwitchAct,
     TapDanceAct,
     ToggleAct,
 )
-from .state import Out, Record
+from .state import Out
 
 if TYPE_CHECKING:
     from .engine import Engine
+    from .handlers import Record
 
 SHIFT, RIGHT_SHIFT = keys.code_of("leftshift"), keys.code_of("rightshift")
-NEUTRAL: set[type] = {NullAct, LayerAct, ToggleAct, SwitchAct, OneShotAct, CapsWordAct, LeaderAct, TapDanceAct,
-                      MoveScaleAct}
-"""Presses that neither end nor refresh caps word (layer actions, one-shots, null, a speed scale:
-nothing they emit is typed). Every other press that is not a word key ends it: a macro, `text`,
-`unicode`, a mouse button, `wheel` and `move` included."""
+NEUTRAL: set[type] = {NullAct, LayerAct, ToggleAct, SwitchAct, SwapAct, OneShotAct, CapsWordAct, LeaderAct,
+                      TapDanceAct, MoveScaleAct}
+"""Presses that neither end nor refresh caps word (layer actions, their `macro` and `mods`
+included, one-shots of either form, null, a speed scale: nothing they emit is typed). Every other
+press that is not a word key ends it: a macro, `text`, `unicode`, `repeat_last`, `clear`, a mouse
+button, `wheel` and `move` included."""
 
 
 class CapsWord:

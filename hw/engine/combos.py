@@ -17,15 +17,17 @@ class ComboWait:
     """Keys that may still complete a combo: pressed so far, combos still possible.
 
     `best` is a complete combo kept in hand while a bigger one may still complete, with
-    the index of the waiting event that completed it.
+    the index of the waiting event that completed it and that event's time. `held` is a
+    complete combo with `hold_ms` waiting to have been held that long (same fields).
     """
 
-    __slots__ = ("best", "deadline", "idx", "keys", "t", "viable")
+    __slots__ = ("best", "deadline", "held", "idx", "keys", "t", "viable")
 
     def __init__(self, code: int, t: float, viable: list[Combo]) -> None:
         self.t, self.keys, self.viable, self.idx = t, [code], viable, 0
         self.deadline = t + max(c.timeout for c in viable)
-        self.best: tuple[Combo, int] | None = None
+        self.best: tuple[Combo, int, float] | None = None
+        self.held: tuple[Combo, int, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +47,27 @@ class Fail:
 FAIL = Fail()
 
 
-def _give_up(p: ComboWait) -> Fire | Fail:
-    """Fire the best complete combo seen, if any; else fail."""
-    return Fire(*p.best) if p.best is not None else FAIL
+def _complete(p: ComboWait, combo: Combo, last: int, t: float) -> Fire | None:
+    """`combo` is complete at waiting event `last` (time `t`): fire it, or wait for its hold."""
+    if not combo.hold:
+        return Fire(combo, last)
+    p.held, p.deadline = (combo, last, t), t + combo.hold
+    return None
+
+
+def _give_up(p: ComboWait) -> Fire | Fail | None:
+    """Fire (or wait to fire) the best complete combo seen, if any; else fail."""
+    return _complete(p, *p.best) if p.best is not None else FAIL
+
+
+def _holding(p: ComboWait, code: int, value: int, t: float) -> Fire | Fail | None:
+    """A complete combo waiting out its `hold_ms`: fired once held that long, no combo if one
+    of its keys is released first; other input does not decide it."""
+    assert p.held is not None
+    combo, last, _ = p.held
+    if t >= p.deadline:
+        return Fire(combo, last)
+    return FAIL if value == 0 and code in combo.keys else None
 
 
 def decide_combo(p: ComboWait, queue: Waiting, now: float) -> Fire | Fail | None:
@@ -61,27 +81,50 @@ def decide_combo(p: ComboWait, queue: Waiting, now: float) -> Fire | Fail | None
     - a release of one of the combo's keys: give up.
     Giving up fires `best` if there is one, else fails. With nothing decisive queued, it gives
     up once `now` reaches the deadline (the longest window still open).
+    A combo with `hold` fires only once held that long after it completed (`_holding`).
     """
     i = p.idx
+    verdict: Fire | Fail | None
     while i < len(queue):
         code, value, t = queue[i]
+        if p.held is not None:
+            verdict = _holding(p, code, value, t)
+            if verdict is not None:
+                return verdict
+            i += 1
+            continue
+        verdict = None
         viable = [c for c in p.viable if t < p.t + c.timeout]
         if not viable:
-            return _give_up(p)
-        if value == 1:
+            verdict = _give_up(p)
+        elif value == 1:
             viable = [c for c in viable if code in c.keys]
             if not viable:
-                return _give_up(p)
-            p.keys.append(code)
-            full = [c for c in viable if len(c.keys) == len(p.keys)]
-            if full and len(full) == len(viable):
-                return Fire(full[0], i)
-            if full:  # a bigger combo may still complete; keep this one in hand
-                p.best = (full[0], i)
-            p.deadline = p.t + max(c.timeout for c in viable)
+                verdict = _give_up(p)
+            else:
+                p.keys.append(code)
+                full = [c for c in viable if len(c.keys) == len(p.keys)]
+                if full and len(full) == len(viable):
+                    verdict = _complete(p, full[0], i, t)
+                    if verdict is None:
+                        i += 1
+                        continue
+                elif full:  # a bigger combo may still complete; keep this one in hand
+                    p.best = (full[0], i, t)
+                p.deadline = p.t + max(c.timeout for c in viable)
         elif value == 0 and code in p.keys:
-            return _give_up(p)
+            verdict = _give_up(p)
+        if verdict is not None:
+            return verdict
+        if p.held is not None:
+            continue  # the best combo now waits out its hold: look at this event again
         p.viable = viable
         i += 1
     p.idx = i
-    return None if now < p.deadline else _give_up(p)
+    if p.held is None and now >= p.deadline:
+        verdict = _give_up(p)
+        if verdict is not None:
+            return verdict
+    if p.held is not None and now >= p.deadline:
+        return Fire(*p.held[:2])
+    return None

@@ -1,6 +1,7 @@
 """Profile validation and compilation: one `ProfileCompiler` pass over a profile both collects
 every error, by dotted path, and builds the `CompiledProfile` the engine runs. The profile, its
-settings, layers and combos are compiled here; each action kind in `compile_actions`."""
+settings and layers are compiled here; the combos in `compile_combos`, each action kind in
+`compile_actions`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from ..errors import ProfileError
 from . import keys
 from .actions import NULL, Action, Combo, CompiledProfile, key_act
 from .apps import compile_apps, compile_virtual_keys
-from .compile_actions import COMBO, KINDS, SEQUENCE, TOP, UNKNOWN, Scope, join_path, plain
+from .compile_actions import KINDS, SEQUENCE, TOP, UNKNOWN, Scope, join_path
+from .compile_combos import MAX_COMBO_HOLD_MS, compile_combos
 from .compile_tap import compile_hands, compile_sequences
 from .layout import FALLBACK, TEXT_SETTINGS, US_TYPIST, Resolver, compile_text_settings
 from .options import OPTIONS, compile_options
@@ -22,14 +24,13 @@ from .pointer import output_problem
 LAYER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 MAX_LAYERS = 64
 MAX_KEYS_PER_LAYER = 512
-MAX_COMBOS = 256
-MAX_COMBO_KEYS = 8
 MAX_CHORD_KEYS = 8
 # setting: (default, low, high), all in ms.
 SETTINGS = {
     "tap_hold_ms": (200, 1, 10_000),
     "combo_ms": (50, 1, 5_000),
     "oneshot_ms": (1000, 1, 60_000),
+    "combo_hold_ms": (0, 0, MAX_COMBO_HOLD_MS),
     "tap_dance_ms": (200, 1, 5_000),
     "caps_word_ms": (5000, 100, 60_000),
     "sequence_ms": (1000, 1, 10_000),
@@ -37,6 +38,8 @@ SETTINGS = {
     "quick_tap_ms": (0, 0, 1_000),
     "output_gap_ms": (0, 0, 50),  # read by the loop, with the OPTIONS (hw/engine/options.py)
 }
+GUARD_DEFAULT = "leftctrl"  # settings.modifier_guard: a key name, or null for no guard
+MAX_COMPOSITE = 4
 IGNORED = {"name", "description", "active", "revision", "created_at", "updated_at"}  # the API checks them
 
 Errors = dict[str, list[str]]
@@ -48,7 +51,11 @@ class ProfileCompiler:
     def __init__(self, layouts: Resolver | None = None) -> None:
         self.errors = keys.CappedErrors()  # at most MAX_ERRORS paths: bounded work
         self.layer_index: dict[str, int] = {}
+        self.composites: dict[int, frozenset[int]] = {}
         self.settings = {k: float(v[0]) for k, v in SETTINGS.items()}
+        self.guard = keys.code_of(GUARD_DEFAULT)
+        self.layer: str | None = None  # the layer whose keys are being compiled
+        self.repeats = False           # some action is repeat_last
         self.hands: dict[int, int] = {}  # key code -> 0 left, 1 right
         self.has_sequences = False
         self.track = False  # the profile needs every press looked at (hw.engine.tapping)
@@ -65,7 +72,7 @@ class ProfileCompiler:
         self.hands = compile_hands(self, profile.get("hands"))
         self.has_sequences = bool(profile.get("sequences"))
         layers = self.compile_layers(profile.get("layers"))
-        combos = self.compile_combos(profile.get("combos", []))
+        combos = compile_combos(self, profile.get("combos", []))
         apps = compile_apps(self, profile.get("apps", []))
         virtual = compile_virtual_keys(self, profile.get("virtual_keys", {}))
         for code, action in virtual.values():  # found on every layer: a virtual key ignores layers
@@ -80,21 +87,25 @@ class ProfileCompiler:
             layer_names=tuple(self.layer_index), layers=tuple(layers), combos=tuple(combos),
             combos_by_key={c: tuple(v) for c, v in by_key.items()},
             tap_hold_ms=self.settings["tap_hold_ms"], combo_ms=self.settings["combo_ms"],
-            oneshot_ms=self.settings["oneshot_ms"], sequences=sequences, prefixes=prefixes,
-            track=self.track, pointer=self.pointer, options=compile_options(self, profile.get("settings")),
+            oneshot_ms=self.settings["oneshot_ms"], modifier_guard=self.guard,
+            composites=tuple(sorted(self.composites.items(), key=lambda lp: (-len(lp[1]), lp[0]))),
+            repeats=self.repeats, sequences=sequences, prefixes=prefixes, track=self.track,
+            pointer=self.pointer, options=compile_options(self, profile.get("settings")),
             apps=apps, virtual_keys={name: code for name, (code, _) in virtual.items()})
 
     def compile_settings(self, settings: object) -> None:
         if not isinstance(settings, Mapping):
             self.error("settings", "must be an object")
             return
-        self.fields("settings", settings, set(SETTINGS) | TEXT_SETTINGS | set(OPTIONS))
+        self.fields("settings", settings, set(SETTINGS) | {"modifier_guard"} | TEXT_SETTINGS | set(OPTIONS))
         self.typist = compile_text_settings(self, settings, self.layouts)
         for name, (_, low, high) in SETTINGS.items():
             if name in settings:
                 ms = self.ms(join_path("settings", name), settings[name], low, high)
                 if ms is not None:
                     self.settings[name] = ms
+        guard = settings.get("modifier_guard", GUARD_DEFAULT)
+        self.guard = -1 if guard is None else self.key("settings.modifier_guard", guard) or -1
 
     def compile_layers(self, layers: object) -> list[dict[int, Action]]:
         if not isinstance(layers, Mapping):
@@ -107,10 +118,36 @@ class ProfileCompiler:
             return [{}]
         names = ["base"] + [n for n in layers if n != "base"]
         for name in names:
-            if not isinstance(name, str) or not LAYER_NAME.match(name):
+            if not isinstance(name, str) or not (LAYER_NAME.match(name) or "+" in name):
                 self.error(join_path("layers", name), "layer names match ^[a-z][a-z0-9_-]{0,31}$")
             self.layer_index[name] = len(self.layer_index)
-        return [self.compile_layer(join_path("layers", n), layers.get(n, {})) for n in names]
+        for name in names:
+            if isinstance(name, str) and "+" in name:
+                self.composite(name)
+        maps = []
+        for name in names:
+            self.layer = name
+            maps.append(self.compile_layer(join_path("layers", name), layers.get(name, {})))
+        self.layer = None
+        return maps
+
+    def composite(self, name: str) -> None:
+        """A layer named `a+b` (2 to 4 other layers): active while all of them are."""
+        path, parts = join_path("layers", name), name.split("+")
+        problem = None
+        if not 2 <= len(parts) <= MAX_COMPOSITE:
+            problem = f"a composite layer joins 2 to {MAX_COMPOSITE} layers with '+'"
+        elif len(set(parts)) < len(parts):
+            problem = "a composite layer names each of its layers once"
+        for part in parts:
+            if problem is None and part == "base":
+                problem = "a composite layer cannot include base"
+            elif problem is None and (part not in self.layer_index or "+" in part or not part):
+                problem = f"unknown layer '{part}'" + self.did_you_mean(part)
+        if problem is not None:
+            self.error(path, problem)
+        else:
+            self.composites[self.layer_index[name]] = frozenset(self.layer_index[p] for p in parts)
 
     def compile_layer(self, path: str, layer: object) -> dict[int, Action]:
         if not isinstance(layer, Mapping):
@@ -129,45 +166,6 @@ class ProfileCompiler:
             elif code is not None:
                 out[code] = action
         return out
-
-    def compile_combos(self, combos: object) -> list[Combo]:
-        if not isinstance(combos, list):
-            self.error("combos", "must be a list")
-            return []
-        if len(combos) > MAX_COMBOS:
-            self.error("combos", f"at most {MAX_COMBOS} combos")
-            return []
-        return [c for i, item in enumerate(combos)
-                if (c := self.combo(join_path("combos", i), item)) is not None]
-
-    def combo(self, path: str, item: object) -> Combo | None:
-        if not isinstance(item, Mapping):
-            self.error(path, "must be an object with keys and action")
-            return None
-        self.fields(path, item, {"keys", "action", "timeout_ms", "layers"})
-        codes: list[int] = []
-        names = item.get("keys")
-        if not isinstance(names, list) or not 2 <= len(names) <= MAX_COMBO_KEYS:
-            self.error(join_path(path, "keys"), f"must be a list of 2 to {MAX_COMBO_KEYS} keys")
-            names = []
-        for i, name in enumerate(names):
-            code = self.key(join_path(path, f"keys.{i}"), name)
-            if code is not None and code in codes:
-                self.error(join_path(path, f"keys.{i}"), f"key '{name}' repeated")
-            elif code is not None:
-                codes.append(code)
-        if "action" not in item:
-            self.error(join_path(path, "action"), "required")
-        action = plain(self.action(join_path(path, "action"), item.get("action"), COMBO))
-        timeout = self.timeout(path, item, "combo_ms")
-        layers: frozenset[int] | None = None
-        if "layers" in item:
-            if not isinstance(item["layers"], list) or not item["layers"]:
-                self.error(join_path(path, "layers"), "must be a non-empty list of layer names")
-            else:
-                layers = frozenset(self.layer_ref(join_path(path, f"layers.{i}"), n)
-                                   for i, n in enumerate(item["layers"]))
-        return Combo(frozenset(codes), action, timeout, layers)
 
     # --- actions -----------------------------------------------------------------------
 
@@ -238,9 +236,16 @@ class ProfileCompiler:
             self.error(path, "must be a layer name (a string)")
             return 0
         if name not in self.layer_index:
-            self.error(path, f"unknown layer '{name}'")
+            self.error(path, f"unknown layer '{name}'" + self.did_you_mean(name))
+            return 0
+        if self.layer_index[name] in self.composites or "+" in name:
+            self.error(path, f"'{name}' is a composite layer: it is only a map, active while all its layers are")
             return 0
         return self.layer_index[name]
+
+    def did_you_mean(self, name: str) -> str:
+        close = difflib.get_close_matches(name, [n for n in self.layer_index if "+" not in n], n=1, cutoff=0.6)
+        return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _run(profile: object, layouts: Resolver | None = None) -> tuple[Errors, CompiledProfile | None]:

@@ -12,17 +12,19 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from .actions import CompiledProfile, KeyAct, TapHoldAct
+from .actions import CompiledProfile, KeyAct, MacroAct, TapHoldAct
 from .apps import Focus
 from .cancel import cancel
 from .combos import ComboWait, Fire, decide_combo
-from .handlers import PRESS, RELEASE
-from .keymap import Keymap
-from .layerops import CONTROL, Control, FocusChange, apply_control, layer_state, refresh_apps
+from .handlers import RELEASE, Group, Record, press_action, remember_keys, repeat_key
+from .keymap import BOTTOM, Keymap
+from .layerops import CONTROL, Control, apply_control, control, layer_state, refresh_apps
+from .layers import Layers
 from .leader import LeaderRead, decide_leader
 from .macros import MacroRun, run_macro
+from .oneshots import OneShots
 from .pointer import Motion
-from .state import INF, Group, HeldOutput, Layers, OneShots, Out, Record
+from .state import INF, HeldOutput, Out
 from .tapdance import DanceWait, decide_dance
 from .taphold import HOLD, Hold, Tap, TapHold, Waiting, decide_tap_hold
 from .tapping import Tapping, press, press_input, settle_dance, settle_leader, settle_tap_hold
@@ -43,20 +45,32 @@ class Engine:
     def __init__(self, profile: CompiledProfile | None) -> None:
         self.keymap = Keymap(profile)
         self.output = HeldOutput()
-        self.active = Layers()
+        self.active = Layers(self.output)
         self.oneshots = OneShots(self.output, self.active)
+        self.key = -1       # the input key of the press being handled (-1: decided by a combo or tap-hold)
+        self.via = BOTTOM   # the layer that press was resolved through
+        self.last: KeyAct | MacroAct | None = None  # what repeat_last types
+        self.recording = False                       # whether presses record for repeat_last
+        self.tapping = Tapping()                     # press history for the tap family, caps word
+        self.slow = False                            # every press through hw.engine.tapping
+        self._use(profile)
         self.down: dict[int, Record] = {}  # input code -> what its press did
         self.waiting: Waiting = deque()    # input held behind `pending`, in order
         self.pending: Pending | None = None
         self.nocombo: set[int] = set()     # keys that fell back from a combo, replaying
         self.focus: Focus | None = None    # the latest focused window (app layers follow it)
         self.controls: deque[Control] = deque()  # controls waiting, one per CONTROL entry
-        self.tapping = Tapping()           # press history for the tap family, caps word
-        self.slow = self.tapping.reset(profile)  # every press through hw.engine.tapping
         self.motion = Motion()             # wheel and move keys held, on their own timers
         # The same objects as the parts' own, bound here for the hot path.
         self.count, self.stack, self.shots = self.output.count, self.active.stack, self.oneshots.live
         self.apps = self.active.apps
+
+    def _use(self, profile: CompiledProfile | None) -> None:
+        self.keymap = Keymap(profile)
+        self.active.guard = profile.modifier_guard if profile else -1
+        self.recording = bool(profile and profile.repeats)
+        self.last = None
+        self.slow = self.tapping.reset(profile)
 
     # --- the interface the loop and the simulator use ---------------------------------
 
@@ -88,6 +102,8 @@ class Engine:
                     if not n:
                         out.append((c, 1))
                 self.down[code] = act
+                if self.recording:
+                    remember_keys(self, act)
                 if self.shots:
                     self.oneshots.after_press(out)
                 return out
@@ -116,27 +132,11 @@ class Engine:
         due = self.motion.due
         return due if due is not None and (first is None or due < first) else first
 
-    def control(self, ctl: Control, now_ms: float) -> Out:
-        """A focus change or layer operation, in input order: behind an undecided key it waits."""
-        if type(ctl) is FocusChange:
-            self.focus = ctl.focus
-        out: Out = []
-        if self.pending is not None:
-            self.controls.append(ctl)
-            return self.feed(-1, CONTROL, now_ms)
-        apply_control(self, ctl, out)
-        return out
-
-    def layer_state(self) -> dict[str, Any]:
-        """The layer state by part (base, toggled, momentary, one-shot, app layers)."""
-        return layer_state(self)
-
     def set_profile(self, profile: CompiledProfile | None, now_ms: float) -> Out:
         """Release what the old mapping pressed, forget pending input, then use `profile`."""
         out = self.release_all(now_ms)
-        self.keymap = Keymap(profile)
+        self._use(profile)
         refresh_apps(self, self.focus)
-        self.slow = self.tapping.reset(profile)
         return out
 
     def release_all(self, now_ms: float) -> Out:
@@ -155,6 +155,8 @@ class Engine:
         return out
 
     cancel = cancel  # (now_ms) -> Out: every key up at once, pending input dropped, toggles stay
+    control = control  # (ctl, now_ms) -> Out: a focus change or layer operation, in input order
+    layer_state = layer_state  # () -> the layers by part: base, toggled, momentary, one-shot, app
 
     def layers(self) -> list[str]:
         """The active layer stack by name, bottom (base or the switched-to layer) first."""
@@ -171,31 +173,29 @@ class Engine:
         if value == 1:
             if code in self.down:
                 return
+            active = self.active
+            active.last_input = code
             if code in self.nocombo:
                 self.nocombo.discard(code)
             elif code in self.keymap.combos:
-                viable = self.keymap.combos_for(code, self.active)
+                viable = self.keymap.combos_for(code, active)
                 if viable:
                     self.pending = ComboWait(code, t, viable)
                     return
-            act = self.keymap.lookup(code, self.active)
+            act, self.via = self.keymap.resolve(code, active)
+            self.key = code
             if self.slow:
                 press_input(self, code, act, t, now, out)
-                return
-            if type(act) is TapHoldAct:
-                self.pending = TapHold(code, act, t)
-                return
-            self.down[code] = PRESS[type(act)](self, act, t, now, out)
+            elif type(act) is TapHoldAct:
+                self.pending = TapHold(code, act, t, via=self.via)
+            else:
+                self.down[code] = press_action(self, act, t, now, out)
         elif value == 0:
             rec = self.down.pop(code, None)
             if rec is not None:
                 RELEASE[type(rec)](self, rec, t, out)
         elif value == 2:
-            rec = self.down.get(code)
-            if type(rec) is Group:
-                rec = None if rec.done else rec.rec
-            if type(rec) is KeyAct and rec.rep >= 0 and rec.rep in self.count:
-                out.append((rec.rep, 2))
+            repeat_key(self, self.down.get(code), out)
         elif value == CONTROL:  # last: key events never pay for it
             apply_control(self, self.controls.popleft(), out)
 
@@ -259,16 +259,20 @@ class Engine:
         while pending.deadline <= now:
             if run_macro(pending, self.output, out):
                 self.pending = None
+                for then in pending.after:
+                    then(out)
                 return True
         return False
 
     def settle(self, pending: TapHold, decision: Tap | Hold, now: float, out: Out) -> None:
-        """Press what a decided tap-hold (no longer pending) decided on, at its key's press."""
+        """Press what a decided tap-hold (no longer pending) decided on, at its key's press,
+        as found in the layer the tap-hold was found in."""
         act = pending.act.hold if decision is HOLD else pending.act.tap
+        self.key, self.via = -1, pending.via
         if self.slow or type(act) is TapHoldAct:
             settle_tap_hold(self, pending, decision, now, out)
         else:
-            self.down[pending.code] = PRESS[type(act)](self, act, pending.t, now, out)
+            self.down[pending.code] = press_action(self, act, pending.t, now, out)
 
     def _fire(self, p: ComboWait, fire: Fire, now: float, out: Out) -> None:
         """The combo happened at waiting event `fire.last`; earlier others replay before it."""
@@ -278,9 +282,12 @@ class Engine:
             code, value, t = self.waiting.popleft()
             if not (value == 1 and code in members):
                 self._process(code, value, t, now, out)
+            else:
+                self.active.last_input = code
         action = fire.combo.action
+        self.key, self.via = -1, BOTTOM
         self.tapping.prev = (-1, t)  # a combo: another key for quick tap and eager dances
-        group = Group(press(self, action, t, now, out) if self.slow else PRESS[type(action)](self, action, t, now, out))
+        group = Group(press(self, action, t, now, out) if self.slow else press_action(self, action, t, now, out))
         for code in members:
             self.down[code] = group
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .actions import Action, Combo, CompiledProfile, KeyAct, Plain, TapHoldAct, key_act
-from .state import Layers
+from .actions import Action, Combo, CompiledProfile, KeyAct, key_act
+from .layers import Layers
+
+BOTTOM = -1
+"""The layer a key is resolved through when the bottom layer maps it, or nothing does."""
 
 
 class Keymap:
@@ -14,14 +17,20 @@ class Keymap:
     Without a profile there is one empty base layer, so every key passes through.
 
     `passthru` caches the key action of each unmapped code; a new profile gets a new Keymap.
+    `members` gives, for each layer, the layers whose activations it stands for (a composite:
+    its layers; any other: itself).
     """
 
-    __slots__ = ("combos", "maps", "passthru", "profile")
+    __slots__ = ("combos", "composites", "maps", "members", "passthru", "profile")
 
     def __init__(self, profile: CompiledProfile | None) -> None:
         self.profile = profile
         self.maps: tuple[Mapping[int, Action], ...] = profile.layers if profile else ({},)
         self.combos = profile.combos_by_key if profile else {}
+        self.composites = profile.composites if profile else ()
+        self.members = [frozenset((i,)) for i in range(len(self.maps))]
+        for layer, parts in self.composites:
+            self.members[layer] = parts
         self.passthru: dict[int, KeyAct] = {}
 
     def plain(self, code: int) -> KeyAct:
@@ -31,24 +40,34 @@ class Keymap:
             act = self.passthru[code] = key_act((code,))
         return act
 
-    def lookup(self, code: int, layers: Layers) -> Plain | TapHoldAct:
-        """The key's action on the topmost active layer that maps it."""
+    def resolve(self, code: int, layers: Layers) -> tuple[Action, int]:
+        """The key's action and the layer that gave it: active composites (more layers first),
+        then the stack from the top, then the app layers from the top, then the bottom layer
+        (`BOTTOM`, as for a key nothing maps)."""
         maps = self.maps
-        for layer in reversed(layers.stack):
-            act = maps[layer].get(code)
+        if self.composites:
+            active = layers.active()
+            for layer, parts in self.composites:
+                act = maps[layer].get(code)
+                if act is not None and parts <= active:
+                    return act, layer
+        for a in reversed(layers.stack):
+            act = maps[a.layer].get(code)
             if act is not None:
-                return act
+                return act, a.layer
         if layers.apps:  # none unless a rule matches the focused window
             for layer in reversed(layers.apps):
                 act = maps[layer].get(code)
                 if act is not None:
-                    return act
+                    return act, layer
         act = maps[layers.bottom].get(code)
-        return self.plain(code) if act is None else act
+        if act is None:
+            act = self.passthru.get(code) or self.plain(code)
+        return act, BOTTOM
 
     def combos_for(self, code: int, layers: Layers) -> list[Combo]:
         """The combos with this key (one that has some) that may fire on the top active layer."""
-        top = layers.stack[-1] if layers.stack else layers.apps[-1] if layers.apps else layers.bottom
+        top = layers.stack[-1].layer if layers.stack else layers.apps[-1] if layers.apps else layers.bottom
         return [c for c in self.combos[code] if c.layers is None or top in c.layers]
 
     def oneshot_ms(self) -> float:

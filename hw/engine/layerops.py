@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .apps import Focus, app_layers
+from .layers import HELD, ONESHOT, TOGGLED, Activation
 from .state import Out
 
 if TYPE_CHECKING:
@@ -39,6 +40,18 @@ class LayerOp:
 Control = FocusChange | LayerOp
 
 
+def control(e: Engine, ctl: Control, now_ms: float) -> Out:
+    """A focus change or layer operation, in input order: behind an undecided key it waits."""
+    if type(ctl) is FocusChange:
+        e.focus = ctl.focus
+    if e.pending is not None:
+        e.controls.append(ctl)
+        return e.feed(-1, CONTROL, now_ms)
+    out: Out = []
+    apply_control(e, ctl, out)
+    return out
+
+
 def refresh_apps(e: Engine, focus: Focus | None) -> None:
     """Set the app layers for `focus` under the engine's profile."""
     profile = e.keymap.profile
@@ -46,16 +59,17 @@ def refresh_apps(e: Engine, focus: Focus | None) -> None:
 
 
 def apply_control(e: Engine, ctl: Control, out: Out) -> None:
-    """Do what one control says, now (nothing is waiting in front of it)."""
+    """Do what one control says, now (nothing is waiting in front of it). Layer operations act on
+    toggled activations (started without modifiers) and the bottom layer only: activations held by
+    keys and one-shots stay. `clear` ends every toggled activation, as the `clear` action does (their
+    modifiers go up), and switches back to base."""
     if type(ctl) is FocusChange:
         refresh_apps(e, ctl.focus)
         return
     assert isinstance(ctl, LayerOp)
     layers = e.active
     if ctl.op == "clear":
-        for layer in layers.toggled:
-            layers.drop(layer)
-        layers.toggled.clear()
+        layers.clear_toggled(out)
         layers.bottom = 0
         return
     profile = e.keymap.profile
@@ -65,33 +79,28 @@ def apply_control(e: Engine, ctl: Control, out: Out) -> None:
     index = names.index(ctl.layer)
     if ctl.op == "switch":
         layers.bottom = index
-    elif index == 0:
+        return
+    if index == 0:
         return  # base is always at the bottom
-    elif ctl.op == "on" or (ctl.op == "toggle" and index not in layers.toggled):
-        if index not in layers.toggled:
-            layers.stack.append(index)
-            layers.toggled.append(index)
-    elif index in layers.toggled:  # off, or toggle of a toggled layer
-        layers.toggled.remove(index)
-        layers.drop(index)
+    toggled = next((a for a in reversed(layers.stack) if a.layer == index and a.kind == TOGGLED), None)
+    if toggled is None and ctl.op in ("on", "toggle"):
+        layers.start(Activation(index, TOGGLED, ()), out)
+    elif toggled is not None and ctl.op in ("off", "toggle"):
+        layers.end(toggled, out)
 
 
 def layer_state(e: Engine) -> dict[str, Any]:
     """Base, the whole stack, and its parts: toggled, momentary (held by keys), one-shot, app."""
     profile = e.keymap.profile
     names = profile.layer_names if profile is not None else ("base",)
-    active = e.active
-    shots = [s.act.layer for s in e.oneshots.live if s.act.layer >= 0]
-    momentary = list(active.stack)
-    for layer in active.toggled + shots:
-        if layer in momentary:
-            momentary.remove(layer)
-    return {"base": names[active.bottom], "layers": e.layers(),
-            "toggled": [names[i] for i in active.toggled],
-            "momentary": [names[i] for i in momentary],
-            "oneshot": names[shots[-1]] if shots else None,
-            "app_layers": [names[i] for i in reversed(active.apps)]}
+    stack = e.active.stack
+    shots = [names[a.layer] for a in stack if a.kind == ONESHOT]
+    return {"base": names[e.active.bottom], "layers": e.layers(),
+            "toggled": [names[a.layer] for a in stack if a.kind == TOGGLED],
+            "momentary": [names[a.layer] for a in stack if a.kind == HELD],
+            "oneshot": shots[-1] if shots else None,
+            "app_layers": [names[i] for i in reversed(e.active.apps)]}
 
 
-__all__ = ["CONTROL", "OPS", "Control", "FocusChange", "LayerOp", "apply_control", "layer_state",
+__all__ = ["CONTROL", "OPS", "Control", "FocusChange", "LayerOp", "apply_control", "control", "layer_state",
            "refresh_apps"]

@@ -6,14 +6,15 @@ Running one writes ops until the next delay; the engine resumes it when the dela
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from .actions import DELAY, NULL, MacroAct, Plain
+from .actions import DELAY, NULL, MacroAct, Ops, Plain
 from .state import HeldOutput, Out
 
 if TYPE_CHECKING:
     from .compile import ProfileCompiler
+    from .engine import Engine
 
 MAX_MACRO_STEPS = 256
 MAX_MACRO_OPS = 8192
@@ -22,12 +23,14 @@ MAX_TEXT = 1000
 
 
 class MacroRun:
-    """A macro waiting out a delay: resume at `ops[pos]` at time `deadline`."""
+    """A macro waiting out a delay: resume at `ops[pos]` at time `deadline`; when it is done, the
+    engine calls each of `after` (what the action does once its macro is typed)."""
 
-    __slots__ = ("deadline", "ops", "pos")
+    __slots__ = ("after", "deadline", "ops", "pos")
 
     def __init__(self, ops: tuple[tuple[int, int], ...], at: float) -> None:
         self.ops, self.pos, self.deadline = ops, 0, at
+        self.after: list[Callable[[Out], object]] = []
 
 
 def run_macro(macro: MacroRun, held: HeldOutput, out: Out) -> bool:
@@ -44,6 +47,17 @@ def run_macro(macro: MacroRun, held: HeldOutput, out: Out) -> bool:
         else:
             held.release(code, out)
     return True
+
+
+def type_ops(e: Engine, ops: Ops, now: float, out: Out, then: Callable[[Out], object] | None = None) -> None:
+    """Type a macro's ops, then do `then`: at once, or once the macro's delays are over."""
+    run = MacroRun(ops, now)
+    if then is not None:
+        run.after.append(then)
+    if not run_macro(run, e.output, out):
+        e.pending = run
+    elif then is not None:
+        then(out)
 
 
 def compile_macro(c: ProfileCompiler, path: str, value: object) -> Plain:

@@ -14,11 +14,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .actions import MoveAct, MoveScaleAct, WheelAct
-from .state import Out, Record
+from .state import Out
 
 if TYPE_CHECKING:
     from .compile import ProfileCompiler
     from .engine import Engine
+    from .handlers import Record
 
 BUTTONS = range(0x110, 0x118)  # btn_left .. btn_task: what the pointer device has
 BUTTON_BLOCK = range(0x100, 0x160)  # every BTN_* code; only BUTTONS can be output

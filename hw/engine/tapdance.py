@@ -13,11 +13,12 @@ from .taphold import Waiting
 class DanceWait:
     """An undecided tap dance: `k` taps so far, the latest at waiting index `latest` (-1: the first)."""
 
-    __slots__ = ("act", "code", "deadline", "idx", "k", "latest", "t")
+    __slots__ = ("act", "code", "deadline", "idx", "k", "latest", "t", "via")
 
-    def __init__(self, code: int, act: TapDanceAct, t: float) -> None:
+    def __init__(self, code: int, act: TapDanceAct, t: float, via: int = -1) -> None:
         self.code, self.act, self.t, self.deadline = code, act, t, t + act.timeout
         self.k, self.latest, self.idx = 1, -1, 0
+        self.via = via  # the layer it was found in (-1: the bottom layer)
 
 
 def decide_dance(p: DanceWait, queue: Waiting, now: float) -> int | None:

@@ -21,16 +21,18 @@ class TapHold:
     """An undecided tap-hold key; `idx` and `seen` carry the scan of waiting events.
 
     `outer`: not inside another tap-hold or a tap dance (quick tap counts only those);
+    `via`: the layer it was found in, whose `mods` its decided tap or hold lifts;
     `held`: an outer tap-hold decided hold on it; `stacked`: keys of the same hand whose
     action was a tap-hold at the press (the hand rule leaves them to the mode).
     """
 
-    __slots__ = ("act", "code", "deadline", "held", "idx", "outer", "seen", "stacked", "t")
+    __slots__ = ("act", "code", "deadline", "held", "idx", "outer", "seen", "stacked", "t", "via")
 
     def __init__(self, code: int, act: TapHoldAct, t: float, outer: bool = True, held: bool = False,
-                 stacked: frozenset[int] = NONE) -> None:
+                 stacked: frozenset[int] = NONE, via: int = -1) -> None:
         self.code, self.act, self.t, self.deadline = code, act, t, t + act.timeout
         self.outer, self.held, self.stacked = outer, held, stacked
+        self.via = via  # the layer the key's action was found in (-1: the bottom layer)
         self.idx = 0
         self.seen: set[int] = set()
 

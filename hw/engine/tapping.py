@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 
 from .actions import NULL, Action, CompiledProfile, LeaderAct, MacroAct, TapDanceAct, TapHoldAct
 from .capsword import SHIFT, CapsWord, before_press
-from .handlers import PRESS, RELEASE
+from .handlers import RELEASE, Record, press_action
+from .keymap import BOTTOM
 from .keys import MODIFIERS
 from .leader import COMPLETE, REPLAY, LeaderRead
 from .pointer import REL_BASE
-from .state import INF, Out, Record
+from .state import INF, Out
 from .tapdance import DanceWait
 from .taphold import NONE, TAP, Hold, Tap, TapHold
 
@@ -57,7 +58,7 @@ def press_input(e: Engine, code: int, act: Action, t: float, now: float, out: Ou
             tp.tapped = (code, t)
             start(e, code, act.tap, t, now, out)
         else:
-            e.pending = TapHold(code, act, t, stacked=_stacked(e, act))
+            e.pending = TapHold(code, act, t, stacked=_stacked(e, act), via=e.via)
         return
     if type(act) is TapDanceAct:
         _start_dance(e, code, act, t, now, out, prev[0])
@@ -68,7 +69,7 @@ def press_input(e: Engine, code: int, act: Action, t: float, now: float, out: Ou
 def start(e: Engine, code: int, act: Action, t: float, now: float, out: Out, held: bool = False) -> None:
     """Press a decided action for input key `code` pressed at `t` (a tap-hold starts undecided)."""
     if type(act) is TapHoldAct:
-        e.pending = TapHold(code, act, t, outer=False, held=held, stacked=_stacked(e, act))
+        e.pending = TapHold(code, act, t, outer=False, held=held, stacked=_stacked(e, act), via=e.via)
     elif type(act) is LeaderAct:
         e.down[code] = act
         e.pending = LeaderRead(code, act, t, e.keymap.profile)
@@ -85,8 +86,9 @@ def settle_tap_hold(e: Engine, p: TapHold, decision: Tap | Hold, now: float, out
 
 def _start_dance(e: Engine, code: int, act: TapDanceAct, t: float, now: float, out: Out, prev: int) -> None:
     if not act.eager:
-        e.pending = DanceWait(code, act, t)
+        e.pending = DanceWait(code, act, t, e.via)
         return
+    e.key = -1  # a dance's choice, not the key's own action
     k, last = e.tapping.dances.get(code, (0, -INF))
     if prev != code or t - last >= act.timeout or k >= len(act.elements):
         k = 0
@@ -103,6 +105,7 @@ def settle_dance(e: Engine, p: DanceWait, k: int, now: float, out: Out) -> None:
         if code != p.code:
             e._process(code, value, t, now, out)
     e.tapping.prev = (p.code, t)
+    e.key, e.via = -1, p.via  # as found in the layer the dance was found in
     start(e, p.code, p.act.elements[k - 1], t, now, out)
 
 
@@ -125,6 +128,7 @@ def settle_leader(e: Engine, p: LeaderRead, verdict: int, now: float, out: Out) 
         e.down.setdefault(code, NULL)
     e.tapping.prev = (code, t)  # the press that ended reading
     if verdict == COMPLETE and p.action is not None:
+        e.key, e.via = -1, BOTTOM  # a sequence's action is found in no layer
         rec = press(e, p.action, t, now, out)
         RELEASE[type(rec)](e, rec, t, out)
 
@@ -134,7 +138,7 @@ def press(e: Engine, act: Action, t: float, now: float, out: Out, held: bool = F
     tp = e.tapping
     shift = before_press(e, tp.caps, act, t, out) if tp.caps is not None else False
     n = len(out)
-    rec = PRESS[type(act)](e, act, t, now, out)
+    rec = press_action(e, act, t, now, out)
     if shift:
         e.output.release(SHIFT, out)
     if not held and _typing(act, out, n):
@@ -155,5 +159,5 @@ def _stacked(e: Engine, act: TapHoldAct) -> frozenset[int]:
     """Same-hand keys whose action is a tap-hold on the layers active now (hand rule)."""
     if act.same_hand is None:
         return NONE
-    lookup, active = e.keymap.lookup, e.active
-    return frozenset(c for c in act.same_hand & e.tapping.th_codes if type(lookup(c, active)) is TapHoldAct)
+    resolve, active = e.keymap.resolve, e.active
+    return frozenset(c for c in act.same_hand & e.tapping.th_codes if type(resolve(c, active)[0]) is TapHoldAct)

@@ -14,7 +14,7 @@ def test_meta_is_the_one_source(api: ApiClient) -> None:
     assert meta["default_topics"] == [t for t in vocab.TOPICS if t not in ("key", "focus")]
     assert {e.split(".")[0] for e in meta["events"]} == set(vocab.TOPICS)
     assert meta["read_only"] == {"profile": ["active", "revision", "created_at", "updated_at"]}
-    assert meta["settings"] == {"tap_hold_ms": 200, "combo_ms": 50, "oneshot_ms": 1000,
+    assert meta["settings"] == {"tap_hold_ms": 200, "combo_ms": 50, "oneshot_ms": 1000, "combo_hold_ms": 0,
                                 "tap_dance_ms": 200, "caps_word_ms": 5000, "sequence_ms": 1000,
                                 "require_prior_idle_ms": 0, "quick_tap_ms": 0, "output_gap_ms": 0,
                                 "layer_led": None, "pause_chord": None}

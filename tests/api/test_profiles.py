@@ -172,3 +172,13 @@ def test_rename_of_an_unused_profile_announces_only_itself(api: ApiClient) -> No
     seq = api.get("/api/profiles").get_json()["seq"]
     assert api.patch("/api/profiles/coding", json={"name": "typing"}).status_code == 200
     assert [e["event"] for e in events_since(api, seq)] == ["profile.updated"]
+
+
+def test_one_answer_lists_every_error_as_keyrx_check_does(api: ApiClient) -> None:
+    bad = {"name": "bad name!", "layers": {"base": {"capslok": "esc", "a": {"tap": "b"}, "x": "escape"}}}
+    r = api.post("/api/profiles", json=bad)
+    assert r.status_code == 422
+    assert set(r.get_json()["errors"]) == {"name", "layers.base.capslok", "layers.base.a.hold", "layers.base.x"}
+    assert r.get_json()["errors"]["layers.base.x"] == ["unknown key 'escape' (did you mean 'esc'?)"]
+    r = api.post("/api/profiles", json={"name": "bad name!", "layers": "not a map"})
+    assert set(r.get_json()["errors"]) == {"name", "layers"}  # no second word on a field that failed

@@ -52,6 +52,22 @@ def test_does_not_touch_the_store_or_hardware(api: ApiClient) -> None:
     assert api.get("/api/profiles/coding").get_json() == before
 
 
+def test_round_two_layer_actions_run_through_the_api(api: ApiClient) -> None:
+    profile = {"settings": {"modifier_guard": "rightctrl"},
+               "layers": {"base": {"leftmeta": {"layer": "m", "mods": "leftmeta"}, "f1": {"repeat_last": True}},
+                          "m": {"a": "b", "s": {"swap": "n"}}, "n": {"a": "c"}},
+               "combos": [{"keys": ["j", "k"], "action": "esc", "hold_ms": 100}]}
+    r = sim(api, profile=profile, script="d:leftmeta d:a u:a d:s u:s d:a u:a u:leftmeta d:f1 u:f1 "
+                                         "d:j d:k t:150 u:j u:k")
+    assert r.status_code == 200, r.get_json()
+    got = " ".join(f"{o['action'][0]}:{o['key']}" for o in r.get_json()["output"])
+    assert got == ("p:leftmeta p:rightctrl r:leftmeta r:rightctrl p:b r:b p:leftmeta p:rightctrl r:leftmeta "
+                   "r:rightctrl p:c r:c p:c r:c p:esc r:esc")
+    problem = assert_problem(sim(api, profile={"layers": {"base": {"a": {"layer": "nav", "mods": "x"}}, "nav": {}}},
+                                 script="d:a"), 422)
+    assert problem["errors"] == {"profile.layers.base.a.mods": ["mods takes modifier keys only"]}
+
+
 def test_unknown_stored_profile_is_404(api: ApiClient) -> None:
     assert_problem(sim(api, profile="nope", script="d:a"), 404)
 

@@ -232,6 +232,44 @@ def test_show_presses_lights_the_pressed_key(ui: Page) -> None:
     expect(key(page, "q")).to_have_class("key kind-pass")
 
 
+@pytest.mark.parametrize("json_text,kind,legend", [
+    ('{"layer": "nav", "mods": "ctrl"}', "layermods", "→nav⌃"),
+    ('{"layer": "nav", "macro": ["x"]}', "layermacro", "→nav"),
+    ('{"swap": "nav"}', "swap", "⇆nav"),
+    ('{"clear": true}', "clear", "clr"),
+    ('{"repeat_last": true}', "repeat", "↻"),
+    ('{"oneshot": {"layer": "nav", "key": "f"}}', "oneshotkey", "f/1×nav"),
+])
+def test_round_two_layer_actions_have_a_form_entry(ui: Page, json_text: str, kind: str, legend: str) -> None:
+    page = keyboard(ui, {"name": "demo", "layers": {"base": {}, "nav": {}}})
+    key(page, "f1").click()
+    form = page.locator(".action-form")
+    form.locator("details.advanced summary").click()
+    form.locator("textarea.action-json").fill(json_text)
+    expect(form.locator("select.action-type").first).to_have_value(kind)
+    expect(key(page, "f1")).to_contain_text(legend)
+
+
+def test_a_layer_holding_modifiers_built_by_the_form(ui: Page) -> None:
+    page = keyboard(ui, {"name": "demo", "layers": {"base": {}, "nav": {"j": "down"}}})
+    form = key_form(page, "capslock")
+    form.locator("select.action-type").first.select_option("layermods")
+    form.locator("input.mods").fill("ctrl+shift")
+    expect(form.locator("textarea.action-json")).to_have_value('{"layer": "nav", "mods": "ctrl+shift"}')
+    page.click("button.save")
+    expect(page.locator("button.save")).to_be_disabled()
+    stored = ui.daemon.get("/api/profiles/demo").json()["layers"]["base"]
+    assert stored == {"capslock": {"layer": "nav", "mods": "ctrl+shift"}}
+
+
+def test_a_combo_hold_is_edited_beside_its_timeout(ui: Page) -> None:
+    page = keyboard(ui, {"name": "demo", "layers": {"base": {}}, "combos": [{"keys": ["j", "k"], "action": "esc"}]})
+    page.locator("tr.combo input[aria-label^='Combo hold']").fill("120")
+    page.click("button.save")
+    expect(page.locator("button.save")).to_be_disabled()
+    assert ui.daemon.get("/api/profiles/demo").json()["combos"][0]["hold_ms"] == 120
+
+
 def test_tap_family_actions_built_by_clicks(ui: Page) -> None:
     """The tap-hold options of round 2, a tap dance, caps word, a leader; hands and sequences as JSON."""
     page = keyboard(ui)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 APPS: dict[str, Any] = {
     "layers": {"base": {"space": {"layer": "nav"}}, "term": {"f1": "ctrl+shift+t"},
                "browser": {"f1": "ctrl+t"}, "video": {"f1": "k"}, "nav": {"f1": "f13", "h": "left"},
-               "num": {"j": "1"}},
+               "num": {"j": "1"}, "nav+num": {"k": "end"}},
     "apps": [{"match": {"app_id": "kitty"}, "layers": ["term"]},
              {"match": {"app_id": "firefox", "title": "/ - YouTube/"}, "layers": ["video"]},
              {"match": {"app_id": "/^(firefox|chromium)$/"}, "layers": ["browser"]}],
@@ -140,6 +140,9 @@ def test_layer_state_and_control(d: Daemon) -> None:
         r = d.post(base, json={"op": "toggle", "layer": "nva"})
         assert r.status_code == 422 and "did you mean 'nav'" in r.json()["errors"]["layer"][0]
         assert d.post(base, json={"op": "clear", "layer": "nav"}).status_code == 422
+        r = d.post(base, json={"op": "on", "layer": "nav+num"})  # a composite is only a map
+        assert r.status_code == 422 and "composite" in r.json()["errors"]["layer"][0]
+        assert d.post("/api/layers", json={"op": "on", "layer": "nav+num"}).status_code == 422
         assert d.post(base, json={"op": "up", "layer": "nav"}).status_code == 422
         r = d.post("/api/layers", json={"op": "switch", "layer": "num"})
         assert r.status_code == 200 and r.json()["devices"][dev(d)]["base"] == "num"

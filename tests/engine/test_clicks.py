@@ -40,3 +40,14 @@ def test_an_armed_one_shot_shifts_the_click_and_then_ends() -> None:
 def test_nothing_pending_nothing_happens() -> None:
     e = Engine(PROFILE)
     assert click_down(e, 0) == [] and click_done(e, 0) == []
+
+
+def test_a_hold_decided_by_a_click_lifts_the_mods_of_the_layer_it_was_found_in() -> None:
+    e = Engine(compile_profile({"layers": {
+        "base": {"capslock": {"layer": "nav", "mods": "ctrl"}},
+        "nav": {"f": {"tap": "f", "hold": "leftshift"}}}}))
+    capslock = code_of("capslock")
+    assert e.feed(capslock, 1, 0) == [(CTRL, 1)]
+    e.feed(F, 1, 10)
+    assert click_down(e, 30) == [(CTRL, 0), (SHIFT, 1)]
+    assert e.feed(F, 0, 60) == [(SHIFT, 0), (CTRL, 1)]

@@ -40,7 +40,7 @@ def test_example_profile_from_api_doc_is_valid() -> None:
 @pytest.mark.parametrize("profile,errors", [
     (base(capslok="esc"), {"layers.base.capslok": ["unknown key 'capslok' (did you mean 'capslock'?)"]}),
     ({"layers": {"base": {"space": {"layer": "nva"}}, "nav": {}}},
-     {"layers.base.space.layer": ["unknown layer 'nva'"]}),
+     {"layers.base.space.layer": ["unknown layer 'nva' (did you mean 'nav'?)"]}),
     ({"layers": {"nav": {}}}, {"layers.base": ["required"]}),
     ({}, {"layers": ["required: an object of layers with at least 'base'"]}),
     ({"layers": {"base": {}, "Nav": {}}}, {"layers.Nav": ["layer names match ^[a-z][a-z0-9_-]{0,31}$"]}),
@@ -50,7 +50,7 @@ def test_example_profile_from_api_doc_is_valid() -> None:
     (base(a=5), {"layers.base.a": ["must be a key name, a chord, null or an action object"]}),
     (base(a={"bogus": 1}), {"layers.base.a": [
         ("unknown action: expected a key, null, or an object with one of key, layer, toggle, "
-         "switch, oneshot, tap/hold, macro")]}),
+         "switch, swap, clear, oneshot, repeat_last, tap/hold, macro")]}),
     (base(a={"key": "b", "repeat": "no"}), {"layers.base.a.repeat": ["must be true or false"]}),
     (base(a={"key": "b", "colour": 1}), {"layers.base.a.colour": ["unknown field"]}),
     (base(a={"tap": "b"}), {"layers.base.a.hold": ["required with a tap-hold"]}),

@@ -3,14 +3,19 @@ LED, the pause chord and sleep; on the fakes of tests/fakes.py through the evdev
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from hw import Config, DeviceConfig, Natives, compile_profile, validate_profile
 from hw.ecodes import EV_KEY, EV_LED
-from tests.fakes import FakeInfo
+from tests.fakes import FakeInfo, FakeInputDevice
 from tests.hw.rig import KEY_A, KEY_B, KEY_CAPSLOCK, KEY_X, REMAP, Rig
 
 KEY_H, KEY_I, KEY_P, KEY_F1, KEY_LEFTCTRL, KEY_LEFTALT, KEY_LEFT = 35, 23, 25, 59, 29, 56, 105
+KEY_LEFTSHIFT = 42
 KEY_MUTE, KEY_VOLUMEUP, KEY_VOLUMEDOWN = 113, 115, 114
 LED_SCROLLL, LED_NUML = 2, 0
 
@@ -126,33 +131,62 @@ def test_pause_chord_releases_every_keyboard_until_the_api_reenables(rig: Rig) -
     assert kbd.grabbed
 
 
-def test_sleep_releases_output_drops_pending_keys_keeps_toggles_and_resyncs(tmp_path: Path) -> None:
+@pytest.fixture
+def sleepy(tmp_path: Path) -> Iterator[tuple[Rig, SleepClock]]:
+    """A rig whose machine sleeps when the test moves its clock."""
     clock = SleepClock()
     rig = Rig(tmp_path, natives=dataclasses.replace(Natives.stdlib(), asleep_ms=clock))
     try:
-        kbd = rig.plug(0)
-        rig.start(compile_profile({"layers": {
-            "base": {"f1": {"toggle": "nav"}, "capslock": {"tap": "esc", "hold": "leftctrl"}},
-            "nav": {"a": "b", "h": "left"}}}))
-        rig.log.wait("device.grabbed")
-        rig.log.wait("hw.state", state="running")  # started
-        kbd.keys((KEY_F1, 1), (KEY_F1, 0), (KEY_A, 1), (KEY_CAPSLOCK, 1))  # nav on, B held, capslock undecided
-        assert rig.log.wait("layer.changed")["layers"] == ["base", "nav"]
-        rig.sync()
-        assert rig.out().held() == {KEY_B}
-        kbd.down = {KEY_CAPSLOCK}  # A went up during the sleep; capslock is still held
-        clock.ms += 30_000.0
-        rig.sync()  # the loop's next turn sees the jump
-        assert rig.log.wait("hw.state", state="suspended")
-        assert "resumed" in rig.log.wait("hw.state", state="running")["detail"]
-        assert rig.out().held() == set()
-        kbd.keys((KEY_CAPSLOCK, 0), (KEY_A, 1), (KEY_A, 0), (KEY_H, 1), (KEY_H, 0))
-        rig.sync()
-        # no esc/ctrl from the dropped tap-hold, no stray release; nav (toggled) still on
-        assert rig.out().keys() == [(KEY_B, 1), (KEY_B, 0), (KEY_B, 1), (KEY_B, 0), (KEY_LEFT, 1), (KEY_LEFT, 0)]
-        assert not [d for e, d in rig.log.seen if e == "layer.changed"]
+        yield rig, clock
     finally:
         rig.loop.stop()
+
+
+def started(rig: Rig, profile: dict[str, Any]) -> FakeInputDevice:
+    kbd = rig.plug(0)
+    rig.start(compile_profile(profile))
+    rig.log.wait("device.grabbed")
+    rig.log.wait("hw.state", state="running")  # started
+    return kbd
+
+
+def test_sleep_releases_output_drops_pending_keys_keeps_toggles_and_resyncs(sleepy: tuple[Rig, SleepClock]) -> None:
+    rig, clock = sleepy
+    kbd = started(rig, {"layers": {
+        "base": {"f1": {"toggle": "nav"}, "capslock": {"tap": "esc", "hold": "leftctrl"}},
+        "nav": {"a": "b", "h": "left"}}})
+    kbd.keys((KEY_F1, 1), (KEY_F1, 0), (KEY_A, 1), (KEY_CAPSLOCK, 1))  # nav on, B held, capslock undecided
+    assert rig.log.wait("layer.changed")["layers"] == ["base", "nav"]
+    rig.sync()
+    assert rig.out().held() == {KEY_B}
+    kbd.down = {KEY_CAPSLOCK}  # A went up during the sleep; capslock is still held
+    clock.ms += 30_000.0
+    rig.sync()  # the loop's next turn sees the jump
+    assert rig.log.wait("hw.state", state="suspended")
+    assert "resumed" in rig.log.wait("hw.state", state="running")["detail"]
+    assert rig.out().held() == set()
+    kbd.keys((KEY_CAPSLOCK, 0), (KEY_A, 1), (KEY_A, 0), (KEY_H, 1), (KEY_H, 0))
+    rig.sync()
+    # no esc/ctrl from the dropped tap-hold, no stray release; nav (toggled) still on
+    assert rig.out().keys() == [(KEY_B, 1), (KEY_B, 0), (KEY_B, 1), (KEY_B, 0), (KEY_LEFT, 1), (KEY_LEFT, 0)]
+    assert not [d for e, d in rig.log.seen if e == "layer.changed"]
+
+
+def test_sleep_keeps_the_modifiers_a_toggled_layer_holds(sleepy: tuple[Rig, SleepClock]) -> None:
+    rig, clock = sleepy
+    kbd = started(rig, {"layers": {"base": {"f1": {"toggle": "nav", "mods": "shift"}}, "nav": {"a": "b"}}})
+    kbd.keys((KEY_F1, 1), (KEY_F1, 0), (KEY_H, 1))
+    rig.sync()
+    assert rig.out().held() == {KEY_LEFTSHIFT, KEY_H}
+    kbd.down = set()
+    clock.ms += 30_000.0
+    rig.sync()
+    assert "resumed" in rig.log.wait("hw.state", state="running")["detail"]
+    rig.sync()
+    assert rig.out().held() == {KEY_LEFTSHIFT}  # nav is still toggled, with its shift
+    kbd.keys((KEY_F1, 1), (KEY_F1, 0))
+    rig.sync()
+    assert rig.out().held() == set()
 
 
 def test_no_jump_no_suspend(rig: Rig) -> None:

@@ -60,6 +60,25 @@ def test_profile_switch_while_a_key_is_held() -> None:
         assert out.active_keys() == []
 
 
+def test_a_layer_holding_ctrl_on_the_real_output() -> None:
+    nav_ctrl = {"layers": {"base": {"capslock": {"layer": "nav", "mods": "ctrl"}}, "nav": {"j": "down"}}}
+    with keyboard() as src, Daemon(nav_ctrl) as d:
+        d.wait("device.grabbed", name=NAME)
+        out = find(OUT)
+        tap(src, e.KEY_CAPSLOCK, 1)
+        tap(src, e.KEY_C, 1)  # a key nav does not map arrives with Ctrl
+        assert keys(read(out, 2)) == [(e.KEY_LEFTCTRL, 1), (e.KEY_C, 1)]
+        assert sorted(out.active_keys()) == sorted([e.KEY_LEFTCTRL, e.KEY_C])
+        tap(src, e.KEY_C, 0)
+        tap(src, e.KEY_J, 1)  # a key nav maps arrives without it
+        tap(src, e.KEY_J, 0)
+        assert keys(read(out, 5)) == [(e.KEY_C, 0), (e.KEY_LEFTCTRL, 0), (e.KEY_DOWN, 1), (e.KEY_DOWN, 0),
+                                      (e.KEY_LEFTCTRL, 1)]
+        tap(src, e.KEY_CAPSLOCK, 0)
+        assert keys(read(out, 1)) == [(e.KEY_LEFTCTRL, 0)]
+        assert out.active_keys() == []
+
+
 def test_unplug_while_held_then_replug_on_the_same_path() -> None:
     with Daemon() as d:
         src = keyboard()

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.vm
 SCENARIOS = [
     "test_remap_and_passthrough",
     "test_profile_switch_while_a_key_is_held",
+    "test_a_layer_holding_ctrl_on_the_real_output",
     "test_unplug_while_held_then_replug_on_the_same_path",
     "test_panic_combo_releases_every_grab_until_reenabled",
     "test_capture_takes_the_raw_key_and_nothing_reaches_the_output",

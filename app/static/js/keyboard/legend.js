@@ -48,11 +48,15 @@ export function legend(action) {
   if (typeof action === "string") return { text: chordLegend(action), kind: action.includes("+") ? "chord" : "key" };
   if (typeof action !== "object" || Array.isArray(action)) return { text: "?", kind: "other" };
   if ("key" in action) return { text: chordLegend(action.key), kind: "key" };
-  if ("layer" in action) return { text: `→${action.layer}`, kind: "layer" };
+  if ("layer" in action) return { text: `→${action.layer}${action.mods ? chordLegend(action.mods) : ""}`, kind: "layer" };
   if ("toggle" in action) return { text: `⇄${action.toggle}`, kind: "layer" };
   if ("switch" in action) return { text: `⇥${action.switch}`, kind: "layer" };
+  if ("swap" in action) return { text: `⇆${action.swap}`, kind: "layer" };
+  if ("clear" in action) return { text: "clr", kind: "other" };
+  if ("repeat_last" in action) return { text: "↻", kind: "key" };
   if ("oneshot" in action) {
     const o = action.oneshot;
+    if (o && typeof o === "object" && "key" in o) return { text: `${chordLegend(o.key)}/1×${o.layer}`, kind: "oneshot" };
     return { text: `1×${typeof o === "string" ? chordLegend(o) : o?.layer ?? "?"}`, kind: "oneshot" };
   }
   if ("tap" in action || "hold" in action) {

@@ -99,6 +99,13 @@ export const MACRO_STEPS = [
       control: h("input", { class: "text-step", value: s.text, "aria-label": "Text", oninput: (e) => set({ text: e.target.value }) }) }) },
 ];
 
+/** The `mods` of a layer action: modifiers held on the output while the layer is. */
+function modsField(a, set, path) {
+  return optionField({ path: join(path, "mods"), label: "Holding modifiers", control: h("input", {
+    class: "mods mono", value: a.mods ?? "", placeholder: "none, or ctrl, ctrl+shift…", "aria-label": "Holding modifiers",
+    oninput: (e) => { const next = { ...a }; if (e.target.value.trim()) next.mods = e.target.value.trim(); else delete next.mods; set(next); } }) });
+}
+
 function macroSteps(action, set, path, ctx) {
   const steps = [...action.macro];
   const list = h("ol", { class: "macro-steps" });
@@ -150,11 +157,41 @@ export const ACTION_TYPES = [
     } },
   { id: "null", label: "Nothing (disabled)", matches: (a) => a === null, make: () => null,
     render: () => h("p", { class: "muted small" }, "The key does nothing.") },
+  { id: "layermods", label: "Layer while held, holding modifiers", matches: (a) => has("layer")(a) && "mods" in a,
+    make: (a, ctx) => ({ layer: ctx.layers().find((n) => n !== "base") || "", mods: "leftctrl" }),
+    render: (a, set, path, ctx) => h("div", { class: "fields" },
+      optionField({ path: join(path, "layer"), label: "Layer",
+        control: layerSelect(a.layer, (v) => set({ ...a, layer: v }), ctx, "Layer") }),
+      modsField(a, set, path),
+      h("p", { class: "muted small" }, "Keys the layer does not map are typed with these modifiers; keys it maps are typed without them.")) },
+  { id: "layermacro", label: "Layer while held, after a macro", matches: (a) => has("layer")(a) && "macro" in a,
+    make: (a, ctx) => ({ layer: ctx.layers().find((n) => n !== "base") || "", macro: ["a"] }),
+    render: (a, set, path, ctx) => h("div", { class: "fields" },
+      optionField({ path: join(path, "layer"), label: "Layer",
+        control: layerSelect(a.layer, (v) => set({ ...a, layer: v }), ctx, "Layer") }),
+      macroSteps(a, set, path, ctx)) },
   ...[["layer", "Layer while held"], ["toggle", "Toggle a layer"], ["switch", "Switch the base layer"]].map(([id, label]) => ({
     id, label, matches: has(id), make: (a, ctx) => ({ [id]: ctx.layers().find((n) => n !== "base") || "" }),
     render: (a, set, path, ctx) => optionField({ path: join(path, id), label: "Layer",
       control: layerSelect(a[id], (v) => set({ ...a, [id]: v }), ctx, "Layer") }),
   })),
+  { id: "swap", label: "Swap the current layer", matches: has("swap"),
+    make: (a, ctx) => ({ swap: ctx.layers().find((n) => n !== "base") || "" }),
+    render: (a, set, path, ctx) => h("div", { class: "fields" },
+      optionField({ path: join(path, "swap"), label: "Replace the layer this key is in with",
+        control: layerSelect(a.swap, (v) => set({ ...a, swap: v }), ctx, "Layer") }),
+      modsField(a, set, path)) },
+  { id: "clear", label: "Clear toggles and one-shots", matches: has("clear"), make: () => ({ clear: true }),
+    render: () => h("p", { class: "muted small" }, "Turns off every toggled layer and armed one-shot; held keys stay.") },
+  { id: "repeat", label: "Repeat the last key", matches: has("repeat_last"), make: () => ({ repeat_last: true }),
+    render: () => h("p", { class: "muted small" }, "Types again the last key or chord (with its modifiers), or runs the last macro again.") },
+  { id: "oneshotkey", label: "One-shot layer that is also a key", matches: (a) => has("oneshot")(a) && has("key")(a.oneshot),
+    make: (a, ctx) => ({ oneshot: { layer: ctx.layers().find((n) => n !== "base") || "", key: ctx.key || "a" } }),
+    render: (a, set, path, ctx) => h("div", { class: "fields" },
+      optionField({ path: join(path, "oneshot.layer"), label: "Layer for the next key",
+        control: layerSelect(a.oneshot.layer, (v) => set({ oneshot: { ...a.oneshot, layer: v } }), ctx, "Layer") }),
+      keyField({ value: a.oneshot.key, set: (v) => set({ oneshot: { ...a.oneshot, key: v } }), path: join(path, "oneshot.key"),
+        label: "Key while held" })) },
   { id: "oneshot", label: "One-shot (next key only)", matches: has("oneshot"), make: () => ({ oneshot: "leftshift" }),
     render: (a, set, path, ctx) => {
       const isLayer = isObj(a.oneshot);

@@ -98,7 +98,7 @@ function toModel(p) {
     apps: appsModel(p), hadApps: "apps" in p, virtual_keys: p.virtual_keys,
     combos: (p.combos || []).map((c) => ({
       keys: (c.keys || []).join(" "), action: actionText(c.action),
-      timeout_ms: c.timeout_ms ?? "", layers: (c.layers || []).join(" "),
+      timeout_ms: c.timeout_ms ?? "", hold_ms: c.hold_ms ?? "", layers: (c.layers || []).join(" "),
     })),
     tap: tapFieldsModel(p),
   };
@@ -126,6 +126,7 @@ export function currentProfile() {
     const combo = { keys: c.keys.split(/[\s,+]+/).filter(Boolean) };
     try { combo.action = parseAction(c.action); } catch (err) { (errors[`combos.${i}.action`] ||= []).push(err.message); }
     if (String(c.timeout_ms).trim() !== "") combo.timeout_ms = Number(c.timeout_ms);
+    if (String(c.hold_ms ?? "").trim() !== "") combo.hold_ms = Number(c.hold_ms);
     const ls = c.layers.split(/[\s,]+/).filter(Boolean);
     if (ls.length) combo.layers = ls;
     return combo;
@@ -216,8 +217,8 @@ function layerCard(layer, li) {
       h("thead", {}, h("tr", {}, h("th", {}, "Key"), h("th", {}), h("th", {}, "Does"), h("th", {}))),
       h("tbody", {}, layer.rows.map((row, ri) =>
         h("tr", { class: "mapping", dataset: { path: `layers.${layer.name}.${row.key.trim()}` } },
-          h("td", {}, input({ class: "key mono", placeholder: "capslock", "aria-label": "Key", size: "12" },
-            () => row.key, (v) => { row.key = v; })),
+          h("td", { class: "key-cell" }, input({ class: "key mono", placeholder: "capslock", "aria-label": "Key", size: "12" },
+            () => row.key, (v) => { row.key = v; }), h("div", { class: "field-error" })),
           h("td", { class: "arrow" }, "→"),
           h("td", { class: "action-cell" }, input({ class: "action mono", placeholder: 'esc, ctrl+c, null or {"tap":"esc","hold":"leftctrl"}', "aria-label": "Action" },
             () => row.action, (v) => { row.action = v; }),
@@ -260,6 +261,10 @@ function help() {
       ['{"layer": "nav"}', "layer nav while held"], ['{"toggle": "nav"}', "tap: layer nav on/off"],
       ['{"tap": "esc", "hold": "leftctrl"}', "tap-hold"], ['{"oneshot": "leftshift"}', "applies to the next key only"],
       ['{"macro": ["h", "i", {"text": "!"}]}', "types a sequence"],
+      ['{"layer": "nav", "mods": "ctrl"}', "layer nav while held, holding ctrl (keys nav does not map get ctrl)"],
+      ['{"swap": "num"}', "replaces the layer this key is in with num"], ['{"clear": true}', "ends toggles and one-shots"],
+      ['{"oneshot": {"layer": "sym", "key": "f"}}', "f while held; then sym for the next key"],
+      ['{"repeat_last": true}', "types the last key or macro again"],
     ].map(([a, b]) => h("tr", {}, h("td", { class: "mono" }, a), h("td", { class: "muted" }, b))))));
 }
 
@@ -279,7 +284,10 @@ export function showErrors(errors, prefix = "") {
     const text = messages.join("; ");
     if (!place) { loose.push(`${path}: ${text}`); continue; }
     place.classList.add("invalid");
-    const where = place.querySelector(":scope .action-cell .field-error")
+    // "unknown key 'capslok'" at layers.base.capslok is about the key column, not the action
+    const aboutKey = path === place.dataset.path && text.startsWith(`unknown key '${parts.at(-1)}'`);
+    const where = (aboutKey && place.querySelector(":scope .key-cell .field-error"))
+      || place.querySelector(":scope .action-cell .field-error")
       || place.querySelector(":scope > .field-error")
       || place.appendChild(h("div", { class: "field-error" }));
     where.append(h("div", { dataset: { errorPath: path } }, place.matches("tr, .field") ? text : `${path.split(".").slice(2).join(".") || path}: ${text}`));
