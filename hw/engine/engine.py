@@ -13,10 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from .actions import CompiledProfile, KeyAct, MacroAct, TapHoldAct
+from .apps import Focus
 from .cancel import cancel
 from .combos import ComboWait, Fire, decide_combo
 from .handlers import RELEASE, Group, Record, press_action, remember_keys, repeat_key
 from .keymap import BOTTOM, Keymap
+from .layerops import CONTROL, Control, apply_control, control, layer_state, refresh_apps
 from .layers import Layers
 from .leader import LeaderRead, decide_leader
 from .macros import MacroRun, run_macro
@@ -56,9 +58,12 @@ class Engine:
         self.waiting: Waiting = deque()    # input held behind `pending`, in order
         self.pending: Pending | None = None
         self.nocombo: set[int] = set()     # keys that fell back from a combo, replaying
+        self.focus: Focus | None = None    # the latest focused window (app layers follow it)
+        self.controls: deque[Control] = deque()  # controls waiting, one per CONTROL entry
         self.motion = Motion()             # wheel and move keys held, on their own timers
         # The same objects as the parts' own, bound here for the hot path.
         self.count, self.stack, self.shots = self.output.count, self.active.stack, self.oneshots.live
+        self.apps = self.active.apps
 
     def _use(self, profile: CompiledProfile | None) -> None:
         self.keymap = Keymap(profile)
@@ -85,7 +90,7 @@ class Engine:
                 return out
         keymap = self.keymap
         if value == 1 and code not in keymap.combos and code not in self.down and \
-                not self.stack and not self.slow:
+                not self.stack and not self.slow and not self.apps:
             act = keymap.maps[self.active.bottom].get(code)
             if act is None:
                 act = keymap.passthru.get(code) or keymap.plain(code)
@@ -131,6 +136,7 @@ class Engine:
         """Release what the old mapping pressed, forget pending input, then use `profile`."""
         out = self.release_all(now_ms)
         self._use(profile)
+        refresh_apps(self, self.focus)
         return out
 
     def release_all(self, now_ms: float) -> Out:
@@ -142,11 +148,15 @@ class Engine:
         self.shots.clear()
         self.active.reset()
         self.nocombo.clear()
+        self.controls.clear()
+        refresh_apps(self, self.focus)
         self.slow = self.tapping.reset(self.keymap.profile)
         self.motion.clear()
         return out
 
     cancel = cancel  # (now_ms) -> Out: every key up at once, pending input dropped, toggles stay
+    control = control  # (ctl, now_ms) -> Out: a focus change or layer operation, in input order
+    layer_state = layer_state  # () -> the layers by part: base, toggled, momentary, one-shot, app
 
     def layers(self) -> list[str]:
         """The active layer stack by name, bottom (base or the switched-to layer) first."""
@@ -186,6 +196,8 @@ class Engine:
                 RELEASE[type(rec)](self, rec, t, out)
         elif value == 2:
             repeat_key(self, self.down.get(code), out)
+        elif value == CONTROL:  # last: key events never pay for it
+            apply_control(self, self.controls.popleft(), out)
 
     # --- input waiting behind an undecided key or a macro ------------------------------
 
