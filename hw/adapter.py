@@ -17,6 +17,8 @@ from .ecodes import EV_SYN, SYN_REPORT
 from .errors import DeviceGone, HwError
 from .ports import Event
 
+STALE_READS = 8  # reads of what a node queued before its grab, at most (a moving mouse never stops)
+
 
 class EvdevSource:
     """An `evdev.InputDevice` as the loop's Source: its OSErrors come out as hw errors."""
@@ -36,6 +38,11 @@ class EvdevSource:
         return read_events(self.device, self.path)
 
     def grab(self) -> None:
+        """Take the node; what it queued before is dropped first: the desktop had it (a click on
+        the UI's Enable button, typing while it was disabled) and must not get it again."""
+        for _ in range(STALE_READS):
+            if not read_events(self.device, self.path):
+                break
         with translated(f"{self.path}: grab"):
             self.device.grab()
 

@@ -30,6 +30,7 @@ PHYS_PREFIX = "keyrx/"  # ... and carry the source's phys behind this prefix
 POINTER_NAME, POINTER_PHYS = "KeyRx pointer", "keyrx/pointer"  # the one pointer output (hw/pointer.py)
 POINTER_BUTTONS = list(range(0x110, 0x118))  # BTN_LEFT .. BTN_TASK
 POINTER_AXES = [0x00, 0x01, 0x06, 0x08, 0x0B, 0x0C]  # REL_X, REL_Y, REL_HWHEEL, REL_WHEEL and hi-res
+MOUSE_AXES = [0x00, 0x01, 0x06, 0x08]  # what a mouse's output adds (hi-res only if the mouse has it)
 RETRY_MS = (10.0, 30.0, 100.0, 250.0, 500.0, 1000.0, 2000.0)  # udev sets permissions a bit later
 # every key code a remap may output; button ranges are left out so the output stays a keyboard
 OUTPUT_KEYS = (*range(1, 0x100), *range(0x160, 0x2c0))
@@ -227,11 +228,12 @@ class EvdevProvider:
         if not isinstance(source, EvdevSource):
             raise NotSupported(f"{info.name} is not an evdev device")
         dev = source.device
+        props = {"input_props": dev.input_props()} if info.kind == "pointer" else {}  # touchpads
         try:
-            ui = self._uinput(_output_caps(dev), name=f"{OUTPUT_PREFIX}{info.name}"[:79],
+            ui = self._uinput(_output_caps(dev, info.kind), name=f"{OUTPUT_PREFIX}{info.name}"[:79],
                               vendor=int(info.vendor, 16), product=int(info.product, 16),
                               version=dev.info.version, bustype=dev.info.bustype,
-                              phys=f"{PHYS_PREFIX}{info.phys}"[:63])
+                              phys=f"{PHYS_PREFIX}{info.phys}"[:63], **props)
         except (OSError, evdev.UInputError) as exc:
             raise HwError(f"cannot create the output device for {info.name}: {exc}; check that "
                           "/dev/uinput exists and is writable (modprobe uinput; the udev rules of keyrx service "
@@ -256,14 +258,21 @@ class EvdevProvider:
         return FrameSink(ui)
 
 
-def _output_caps(dev: Any) -> dict[int, list[Any]]:
-    """The keyboard's capabilities (minus repeat, which we emit ourselves) plus every key."""
+def _output_caps(dev: Any, kind: Kind = "keyboard") -> dict[int, list[Any]]:
+    """The keyboard's capabilities (minus repeat, which we emit ourselves) plus every key; a
+    relative mouse's (hw/mice.py) plus the pointer device's buttons and low-res axes too, so its
+    remapped buttons and a profile's motion reach the desktop on it (a touchpad or tablet, with
+    absolute axes, keeps its own buttons: libinput reads more into them)."""
     caps: dict[int, list[Any]] = {}
     for etype, codes in dev.capabilities(absinfo=True).items():
         if etype in (ecodes.EV_SYN, ecodes.EV_REP, ecodes.EV_FF):
             continue
         caps[etype] = list(codes)
-    caps[ecodes.EV_KEY] = sorted(set(caps.get(ecodes.EV_KEY, [])) | set(OUTPUT_KEYS))
+    mouse = kind == "pointer" and ecodes.EV_ABS not in caps
+    caps[ecodes.EV_KEY] = sorted(set(caps.get(ecodes.EV_KEY, [])) | set(OUTPUT_KEYS) |
+                                 set(POINTER_BUTTONS if mouse else ()))
+    if mouse:
+        caps[ecodes.EV_REL] = sorted(set(caps.get(ecodes.EV_REL, [])) | set(MOUSE_AXES))
     return caps
 
 

@@ -12,6 +12,7 @@ from .capture import Capture
 from .errors import DeviceGone, NotSupported, UnknownDevice
 from .inbox import Steps
 from .keyboard import Keyboard
+from .mice import Clicks
 from .outbox import DeviceChange, Outbox
 from .pointer import PointerDevice
 from .ports import EngineFactory, Provider, Source
@@ -40,6 +41,7 @@ class Keyboards:
         self._capture = capture
         self._grab_wait_ms = grab_wait_ms
         self.pointer = PointerDevice(provider.make_pointer)  # made when a profile first needs it
+        self.clicks = Clicks(self.by_id, outbox.pending)  # an enabled mouse's clicks (hw/mice.py)
 
     def take_dirty(self) -> bool:
         """Whether the select set must be rebuilt since the last call."""
@@ -75,6 +77,7 @@ class Keyboards:
         return first
 
     def _after(self, kb: Keyboard) -> None:
+        self.clicks.done()
         self._capture.took(kb, self.by_id)
         if kb.panicked:
             self.panic(kb)
@@ -143,9 +146,11 @@ class Keyboards:
     def attach(self, info: DeviceInfo, source: Source) -> None:
         """A keyboard arrived: remap it, and grab it when it is enabled."""
         profile: CompiledProfile | None = self.config.profile_of(info, [k.info for k in self.by_id.values()])
-        kb = Keyboard(info, source, self._engine_factory(profile), profile, outbox=self._outbox.pending,
-                      make_sink=self.provider.make_sink, grab_wait_ms=self._grab_wait_ms,
-                      key_events=self._key_events_wanted(), pointer=self.pointer)
+        engine, mouse = self._engine_factory(profile), info.kind == "pointer"  # a mouse: hw/mice.py
+        kb = Keyboard(info, source, self.clicks.wrap(info.id, engine) if mouse else engine, profile,
+                      outbox=self._outbox.pending, make_sink=self.provider.make_sink,
+                      grab_wait_ms=self._grab_wait_ms, key_events=self._key_events_wanted(),
+                      pointer=None if mouse else self.pointer)  # a mouse's buttons stay on its own output
         self.by_id[info.id] = kb
         self._capture.arm(kb)
         self.dirty = True

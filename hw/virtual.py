@@ -1,4 +1,4 @@
-"""The virtual backend: simulated keyboards that take input from the API."""
+"""The virtual backend: simulated keyboards (and mice) that take input from the API."""
 from __future__ import annotations
 
 from collections import deque
@@ -61,13 +61,14 @@ class VirtualOutput:
 
 
 class VirtualProvider(FixedDevices):
-    """`count` keyboards, always connected."""
+    """`count` keyboards and `mice` mice (`pointer` nodes: listed disabled), always connected."""
 
     name = "virtual"
     injectable = True
 
-    def __init__(self, count: int = 2) -> None:
+    def __init__(self, count: int = 2, mice: int = 0) -> None:
         self.count = count
+        self.mice = mice
         self.pointer: VirtualOutput | None = None
 
     def open(self) -> None:
@@ -84,6 +85,12 @@ class VirtualProvider(FixedDevices):
                 name=f"KeyRx Virtual Keyboard {i}", path=f"virtual://kbd{i}", bus="virtual",
                 vendor="0000", product=product, phys=phys, uniq="",
             )
+            found.append((info, VirtualKeyboard()))
+        for i in range(1, self.mice + 1):
+            phys, product = f"keyrx-virtual/mouse{i}/input0", f"{0x100 + i:04x}"
+            info = DeviceInfo(id=device_id("virtual", "0000", product, "", phys, "pointer"),
+                              name=f"KeyRx Virtual Mouse {i}", path=f"virtual://mouse{i}", bus="virtual",
+                              vendor="0000", product=product, phys=phys, uniq="", kind="pointer")
             found.append((info, VirtualKeyboard()))
         return found
 

@@ -93,6 +93,9 @@ class FakeInputDevice:
     def capabilities(self, absinfo: bool = True) -> dict[int, list[int]]:
         return {k: list(v) for k, v in self._caps.items()}
 
+    def input_props(self) -> list[int]:
+        return []
+
     def read(self) -> list[FakeEvent]:
         try:
             os.read(self._r, 4096)

@@ -19,13 +19,13 @@ REMAP = compile_profile({"layers": {"base": {"capslock": "esc", "a": "b"}}})
 class Rig:
     """A provider over fake nodes in a real directory (so inotify is real), and its loop."""
 
-    def __init__(self, root: Path, grab_wait_ms: float = 5000, natives: Natives | None = None) -> None:
+    def __init__(self, root: Path, grab_wait_ms: float = 5000, natives: Natives | None = None,
+                 provider: type[EvdevProvider] = EvdevProvider) -> None:
         self.root = root
         self.nodes: dict[str, FakeInputDevice] = {}
         self.denied: dict[str, int] = {}  # path -> how many more opens fail with EACCES
         self.outputs: list[FakeUInput] = []
-        self.provider = EvdevProvider(str(root), opener=self.open, uinput=self.uinput,
-                                      sys_dir=str(root / "sys"))
+        self.provider = provider(str(root), opener=self.open, uinput=self.uinput, sys_dir=str(root / "sys"))
         self.loop = Loop(self.provider, Engine, grab_wait_ms=grab_wait_ms, realtime=True, natives=natives)
         self.log = EventLog()
 

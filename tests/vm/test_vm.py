@@ -26,6 +26,7 @@ SCENARIOS = [
     "test_a_consumer_control_node_can_be_enabled_and_follows_its_keyboard",
     "test_output_gap_ms_sends_macro_steps_in_frames_apart",
     "test_pointer_buttons_wheel_and_motion_and_disable_releases_the_button",
+    "test_an_enabled_mouse_click_gives_the_held_home_row_shift_before_it",
 ]
 
 
@@ -37,7 +38,7 @@ def guest_report() -> dict[str, ET.Element]:
     report.unlink(missing_ok=True)
     try:
         run = boot(f"{sys.executable} -m pytest -q -p no:cacheprovider --noconftest "
-                   f"--junitxml={report} tests/vm/guest_scenarios.py")
+                   f"--junitxml={report} tests/vm/guest_scenarios.py tests/vm/guest_mice.py")
     except NoQemu as exc:
         if os.environ.get("CI"):  # CI installs qemu: its absence there is a failure, not a skip
             pytest.fail(str(exc))
