@@ -16,7 +16,7 @@ from .actions import CompiledProfile, KeyAct, MacroAct, TapHoldAct
 from .apps import Focus
 from .cancel import cancel
 from .combos import ComboWait, Fire, decide_combo
-from .handlers import RELEASE, Group, Record, press_action, remember_keys, repeat_key
+from .handlers import RELEASE, Group, Record, press_action, press_key, remember_keys, repeat_key
 from .keymap import BOTTOM, Keymap
 from .layerops import CONTROL, Control, apply_control, control, layer_state, refresh_apps
 from .layers import Layers
@@ -107,6 +107,12 @@ class Engine:
                 if self.shots:
                     self.oneshots.after_press(out)
                 return out
+            if type(act) is TapHoldAct:  # undecided: with nothing behind it, only its timeout could tell
+                self.active.last_input = code
+                self.pending = TapHold(code, act, now_ms)
+                if act.timeout <= 0:
+                    self._run(now_ms, out)
+                return out
         elif value == 0:  # a release never starts a wait
             rec = self.down.pop(code, None)
             if rec is not None:
@@ -182,7 +188,11 @@ class Engine:
                 if viable:
                     self.pending = ComboWait(code, t, viable)
                     return
-            act, self.via = self.keymap.resolve(code, active)
+            keymap = self.keymap
+            if active.stack or keymap.composites:
+                act, self.via = keymap.resolve(code, active)
+            else:  # only the bottom layer is active: what `resolve` finds, without its call and walk
+                act, self.via = keymap.maps[active.bottom].get(code) or keymap.plain(code), BOTTOM
             self.key = code
             if self.slow:
                 press_input(self, code, act, t, now, out)
@@ -271,6 +281,8 @@ class Engine:
         self.key, self.via = -1, pending.via
         if self.slow or type(act) is TapHoldAct:
             settle_tap_hold(self, pending, decision, now, out)
+        elif type(act) is KeyAct and not self.active.modded:  # press_action's own first choice
+            self.down[pending.code] = press_key(self, act, pending.t, now, out)
         else:
             self.down[pending.code] = press_action(self, act, pending.t, now, out)
 
