@@ -15,8 +15,9 @@ from typing import Any
 from .actions import CompiledProfile, KeyAct, MacroAct, TapHoldAct
 from .apps import Focus
 from .cancel import cancel
+from .combo_fire import fire_combo
 from .combos import ComboWait, Fire, decide_combo
-from .handlers import RELEASE, Group, Record, press_action, press_key, remember_keys, repeat_key
+from .handlers import RELEASE, Record, press_action, press_key, remember_keys, repeat_key
 from .keymap import BOTTOM, Keymap
 from .layerops import CONTROL, Control, apply_control, control, layer_state, refresh_apps
 from .layers import Layers
@@ -27,7 +28,7 @@ from .pointer import Motion
 from .state import INF, HeldOutput, Out
 from .tapdance import DanceWait, decide_dance
 from .taphold import HOLD, Hold, Tap, TapHold, Waiting, decide_tap_hold
-from .tapping import Tapping, press, press_input, settle_dance, settle_leader, settle_tap_hold
+from .tapping import Tapping, press_input, settle_dance, settle_leader, settle_tap_hold
 
 SETTLE: dict[type, tuple[Callable[[Any, Waiting, float], int | None],
                          Callable[[Engine, Any, int, float, Out], None]]] = {}
@@ -189,7 +190,7 @@ class Engine:
                     self.pending = ComboWait(code, t, viable)
                     return
             keymap = self.keymap
-            if active.stack or keymap.composites:
+            if active.stack or active.apps or keymap.composites:
                 act, self.via = keymap.resolve(code, active)
             else:  # only the bottom layer is active: what `resolve` finds, without its call and walk
                 act, self.via = keymap.maps[active.bottom].get(code) or keymap.plain(code), BOTTOM
@@ -253,7 +254,7 @@ class Engine:
                 return False
             self.pending = None
             if type(verdict) is Fire:
-                self._fire(pending, verdict, now, out)
+                fire_combo(self, pending, verdict, now, out)
             else:  # each key acts alone, the first one now, without looking for a combo
                 self.nocombo.update(pending.keys)
                 self.waiting.appendleft((pending.keys[0], 1, pending.t))
@@ -285,23 +286,6 @@ class Engine:
             self.down[pending.code] = press_key(self, act, pending.t, now, out)
         else:
             self.down[pending.code] = press_action(self, act, pending.t, now, out)
-
-    def _fire(self, p: ComboWait, fire: Fire, now: float, out: Out) -> None:
-        """The combo happened at waiting event `fire.last`; earlier others replay before it."""
-        members = fire.combo.keys
-        t = p.t
-        for _ in range(fire.last + 1):
-            code, value, t = self.waiting.popleft()
-            if not (value == 1 and code in members):
-                self._process(code, value, t, now, out)
-            else:
-                self.active.last_input = code
-        action = fire.combo.action
-        self.key, self.via = -1, BOTTOM
-        self.tapping.prev = (-1, t)  # a combo: another key for quick tap and eager dances
-        group = Group(press(self, action, t, now, out) if self.slow else press_action(self, action, t, now, out))
-        for code in members:
-            self.down[code] = group
 
 
 SETTLE.update({DanceWait: (decide_dance, settle_dance), LeaderRead: (decide_leader, settle_leader)})
