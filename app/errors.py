@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 import hw
 
-from .services import Invalid, NotApplied, WrongState
+from .services import Invalid, Missing, NotApplied, WrongState
 from .store import Conflict, MissingReference, NotFound, StaleRevision, Unavailable
 
 PROBLEM = "application/problem+json"
@@ -116,6 +116,10 @@ def install(app: Flask) -> None:
     @app.errorhandler(Invalid)
     def _invalid(exc: Invalid) -> Response:
         return problem(422, exc.detail, title=exc.title, errors=exc.errors)
+
+    @app.errorhandler(Missing)
+    def _missing(exc: Missing) -> Response:
+        return problem(404, str(exc))
 
     @app.errorhandler(Unavailable)
     def _unavailable(exc: Unavailable) -> Response:

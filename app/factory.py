@@ -10,7 +10,7 @@ from flask import Flask
 
 import hw
 
-from . import __version__, connections, defaults, errors, security, ui
+from . import __version__, connections, defaults, errors, security, tokens, ui
 from .events import snapshots
 from .events.bus import blocking_offload
 from .events.ws import frames
@@ -54,7 +54,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
         data_dir, app.config["TOKEN"])
     gate = security.Gate(port=int(app.config["PORT"]), token=token,
                          allowed_hosts=app.config["ALLOWED_HOSTS"],
-                         allowed_origins=app.config["ALLOWED_ORIGINS"])
+                         allowed_origins=app.config["ALLOWED_ORIGINS"],
+                         scoped=tokens.ScopedTokens(data_dir))
 
     from .api import blueprints
     from .api.schemas import ProfileSchema

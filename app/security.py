@@ -5,7 +5,6 @@ import hmac
 import logging
 import os
 import re
-import secrets
 import stat
 from pathlib import Path
 from typing import Iterable
@@ -13,6 +12,7 @@ from typing import Iterable
 from flask import Flask, Request, request
 
 from .errors import ApiError
+from .tokens import ScopedTokens, new_token_file
 
 log = logging.getLogger("keyrx.security")
 
@@ -40,13 +40,8 @@ def load_token(data_dir: Path, fixed: str | None) -> str:
             return token
     except FileNotFoundError:
         pass  # first start: create it below
-    token = secrets.token_urlsafe(32)  # 256 bits
     tmp = path.with_name(f".token.{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(token + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+    token = new_token_file(tmp)
     try:
         os.link(tmp, path)  # never overwrite a token another process created meanwhile
     except FileExistsError:
@@ -82,8 +77,9 @@ class Gate:
     """Decides whether a request may go on: Host, Origin, then the token."""
 
     def __init__(self, *, port: int, token: str | None, allowed_hosts: Iterable[str],
-                 allowed_origins: Iterable[str]) -> None:
+                 allowed_origins: Iterable[str], scoped: ScopedTokens | None = None) -> None:
         self.token = token
+        self.scoped = scoped  # tokens that open part of the API (app/tokens.py)
         extra = [h.strip().lower() for h in allowed_hosts if h.strip()]
         self.hosts = {f"{h}:{port}" for h in LOOPBACK} | set(extra)
         if port == 80:
@@ -110,9 +106,16 @@ class Gate:
             raise ApiError(401, "send the token as 'Authorization: Bearer <token>' "
                            "(`keyrx token` prints it)", title="Authentication required",
                            headers={"WWW-Authenticate": 'Bearer realm="keyrx"'})
-        if not hmac.compare_digest(presented.encode(), self.token.encode()):
+        if hmac.compare_digest(presented.encode(), self.token.encode()):
+            return
+        scope = self.scoped.scope_of(presented) if self.scoped is not None else None
+        if scope is None:
             raise ApiError(401, "the token is not valid", title="Invalid token",
                            headers={"WWW-Authenticate": 'Bearer realm="keyrx", error="invalid_token"'})
+        topics = {t.strip() for t in req.args.get("topics", "").split(",") if t.strip()}
+        if not scope.allows(req.method, req.path, topics):
+            raise ApiError(403, f"this token's scope '{scope.name}' does not allow {req.method} "
+                           f"{req.path}", title="Outside the token's scope")
 
     @staticmethod
     def _presented(req: Request) -> str | None:

@@ -7,8 +7,10 @@ the profile language, so they come from `hw` (the meta view asks it at request t
 from __future__ import annotations
 
 # Topics are event-name prefixes; a client that names none gets DEFAULT_TOPICS.
-TOPICS: tuple[str, ...] = ("device", "profile", "layer", "hw", "key")
-DEFAULT_TOPICS: tuple[str, ...] = tuple(t for t in TOPICS if t != "key")
+# `key` (keystrokes) and `focus` (window titles) are private: only for clients that name them.
+TOPICS: tuple[str, ...] = ("device", "profile", "layer", "hw", "key", "focus")
+PRIVATE_TOPICS: tuple[str, ...] = ("key", "focus")
+DEFAULT_TOPICS: tuple[str, ...] = tuple(t for t in TOPICS if t not in PRIVATE_TOPICS)
 
 EVENTS: tuple[str, ...] = (
     "device.connected", "device.disconnected", "device.updated", "device.grabbed", "device.released",
@@ -17,6 +19,7 @@ EVENTS: tuple[str, ...] = (
     "layer.changed",
     "hw.state",
     "key",
+    "focus.changed",
 )
 
 # fields the server sets on a profile: dropped from bodies a client sends back
@@ -28,4 +31,4 @@ def topic_of(event: str) -> str:
     return event.split(".", 1)[0]
 
 
-__all__ = ["DEFAULT_TOPICS", "EVENTS", "PROFILE_READ_ONLY", "TOPICS", "topic_of"]
+__all__ = ["DEFAULT_TOPICS", "EVENTS", "PRIVATE_TOPICS", "PROFILE_READ_ONLY", "TOPICS", "topic_of"]

@@ -25,7 +25,11 @@ from .engine import (
     simulate,
 )
 from .engine import suggest as suggest_key
+from .engine.apps import Focus, app_layers, matching_rules
+from .engine.layerops import OPS as LAYER_OPS
+from .engine.layerops import LayerOp
 from .errors import Busy, DeviceGone, HwError, NotGrabbed, NotSupported, ProfileError, ScriptError, UnknownDevice
+from .inbox import Done, LayerCommand, SetFocus, VirtualKey
 from .loop import GRAB_WAIT_MS, Loop
 from .ports import EngineFactory, Provider
 from .types import Config, DeviceConfig, DeviceInfo, HwState, Natives, Publish
@@ -34,6 +38,18 @@ from .virtual import VirtualProvider
 from .xkb import HostLayouts, host_layouts
 
 BACKENDS = ("auto", "evdev", "virtual", "none")
+
+
+def matched_layers(profile: CompiledProfile | None, focus: Focus | None) -> list[str]:
+    """The app layers a focused window turns on under `profile`, top first."""
+    if profile is None:
+        return []
+    return [profile.layer_names[i] for i in reversed(app_layers(profile.apps, focus))]
+
+
+def matched_rules(profile: CompiledProfile | None, focus: Focus | None) -> list[int]:
+    """The indices of the profile's `apps` rules the window matches."""
+    return [] if profile is None else matching_rules(profile.apps, focus)
 
 
 def validate_profile(profile: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -92,8 +108,9 @@ def create_backend(kind: str = "auto", *, virtual_keyboards: int = 2,
 
 
 __all__ = ["BACKENDS", "Busy", "Captured", "CompiledProfile", "Config", "DeviceConfig", "DeviceGone", "DeviceInfo",
-           "EngineFactory", "HostLayouts", "HwError", "HwState", "Loop", "Natives", "NotGrabbed", "NotSupported",
-           "OPTIONS", "ProfileError", "Provider", "host_layouts",
+           "Done", "EngineFactory", "Focus", "HostLayouts", "HwError", "HwState", "LAYER_OPS", "LayerCommand",
+           "LayerOp", "Loop", "Natives", "NotGrabbed", "NotSupported", "OPTIONS", "ProfileError", "Provider",
+           "SetFocus", "VirtualKey", "host_layouts", "matched_layers", "matched_rules",
            "Publish", "SETTINGS", "ScriptError", "UnknownDevice", "all_names", "code_of",
            "compile_profile", "create_backend", "evdev_problem", "is_key", "name_of",
            "parse_events", "parse_script", "simulate", "suggest_key", "validate_profile"]

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import queue
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .capture import CaptureDone
+from .engine.apps import Focus
+from .engine.layerops import LayerOp
 from .native import Wake
 from .types import Config, Natives
 
@@ -48,11 +50,40 @@ class KeyEvents:
 
 
 @dataclass(frozen=True)
+class SetFocus:
+    """The focused window changed (None: nothing focused): every keyboard's app layers follow."""
+
+    focus: Focus | None
+    done: Done | None
+
+
+@dataclass(frozen=True)
+class LayerCommand:
+    """A layer operation on one keyboard, or (device_id None) on every keyboard with that layer."""
+
+    device_id: str | None
+    op: LayerOp
+    done: Done | None
+
+
+@dataclass(frozen=True)
+class VirtualKey:
+    """press, release, tap or toggle a profile's virtual key on one keyboard; whether it is down
+    afterwards is appended to `down` before `done` is called."""
+
+    device_id: str
+    name: str
+    op: str
+    done: Done | None
+    down: list[bool] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Stop:
     """Release everything and end the thread."""
 
 
-Command = Apply | CaptureKey | Inject | KeyEvents | Stop
+Command = Apply | CaptureKey | Inject | KeyEvents | SetFocus | LayerCommand | VirtualKey | Stop
 
 
 class Inbox:
@@ -79,4 +110,5 @@ class Inbox:
                 return taken
 
 
-__all__ = ["Apply", "CaptureKey", "Command", "Done", "Inbox", "Inject", "KeyEvents", "Steps", "Stop"]
+__all__ = ["Apply", "CaptureKey", "Command", "Done", "Inbox", "Inject", "KeyEvents", "LayerCommand", "SetFocus",
+           "Steps", "Stop", "VirtualKey"]

@@ -162,7 +162,7 @@ class Keyboard:
             if self.out is not None:
                 self.out.release_held()  # the old profile's keys never outlive it
             self._use(profile)
-            self.layers_changed()
+            self.layers_changed("profile")
         if not self.grabbed:
             self.grab("enabled")
 
@@ -229,8 +229,8 @@ class Keyboard:
         if self.out is not None:
             self.led.from_output(self.out.sink)
 
-    def key(self, code: int, value: int, now: float) -> None:
-        """One key event, read or injected: checked on raw input, then remapped and written."""
+    def key(self, code: int, value: int, now: float, label: str | None = None, source: str = "key") -> None:
+        """One key event, read, injected or virtual (`label`: its name): checked on raw input, then remapped."""
         if not self.grabbed:
             return
         if value == 1:
@@ -253,8 +253,8 @@ class Keyboard:
         out = self.engine.feed(code, value, now)
         self.emit(out)
         if self.key_events and value != REPEAT:
-            self._outbox.append(KeyStroke(self.info.id, code, value, out))
-        self.layers_changed()
+            self._outbox.append(KeyStroke(self.info.id, code, value, out, label))
+        self.layers_changed(source)
 
     def emit(self, out: Out) -> None:
         """Write the engine's output (paced when the profile says so)."""
@@ -269,12 +269,11 @@ class Keyboard:
             self.out.gap = self.options.output_gap_ms
         self.led.use(self.options.layer_led)
 
-    def layers_changed(self) -> None:
-        """Publish the layer stack, and light the layer LED, when it changed."""
-        layers = self.engine.layers()
-        if layers != self.layers:
+    def layers_changed(self, source: str = "key") -> None:
+        """Publish the layer state (`source`: what changed it), and light the layer LED, when it changed."""
+        if (layers := self.engine.layers()) != self.layers:
             self.layers = layers
-            self._outbox.append(LayerChange(self.info.id, layers))
+            self._outbox.append(LayerChange(self.info.id, self.engine.layer_state(), source))
             self.led.show(layers != ["base"])
 
     def active_keys(self) -> list[int]:

@@ -12,8 +12,9 @@ from .capture import Capture
 from .errors import DeviceGone, NotSupported, UnknownDevice
 from .inbox import Steps
 from .keyboard import Keyboard
+from .layering import Layering
 from .mice import Clicks
-from .outbox import DeviceChange, Outbox
+from .outbox import DeviceChange, LayerChange, Outbox
 from .pointer import PointerDevice
 from .ports import EngineFactory, Provider, Source
 from .resync import after_sleep
@@ -40,6 +41,7 @@ class Keyboards:
         self._outbox = outbox
         self._capture = capture
         self._grab_wait_ms = grab_wait_ms
+        self.layering = Layering()  # focus, layer operations, virtual keys (hw/layering.py)
         self.pointer = PointerDevice(provider.make_pointer)  # made when a profile first needs it
         self.clicks = Clicks(self.by_id, outbox.pending)  # an enabled mouse's clicks (hw/mice.py)
 
@@ -152,7 +154,9 @@ class Keyboards:
                       grab_wait_ms=self._grab_wait_ms, key_events=self._key_events_wanted(),
                       pointer=None if mouse else self.pointer)  # a mouse's buttons stay on its own output
         self.by_id[info.id] = kb
+        self._outbox.pending.append(LayerChange(info.id, kb.engine.layer_state(), "profile", publish=False))
         self._capture.arm(kb)
+        self.layering.attached(kb)
         self.dirty = True
         self._outbox.pending.append(DeviceChange("device.connected", info))
         if self.config.enabled_for(info) and not self.panicked:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from .capture import Capture, CaptureDone
 from .errors import HwError
-from .inbox import Apply, CaptureKey, Done, Inbox, Inject, KeyEvents, Steps, Stop
+from .inbox import Apply, CaptureKey, Done, Inbox, Inject, KeyEvents, LayerCommand, SetFocus, Steps, Stop, VirtualKey
 from .keyboards import Keyboards
 from .native import NativeEvent, now_ms
 from .outbox import Outbox
@@ -48,6 +48,7 @@ class Loop:
         self._watch: _Watch = ([], {}, None)
         self._outbox = Outbox(provider.name, self._natives.allocate_lock(), key_name)
         self._keyboards = Keyboards(provider, engine_factory, self._outbox, self._capture, grab_wait_ms)
+        self.layer_state = self._outbox.layer_state  # a keyboard's layer state, from any thread
         self._stopped = NativeEvent(self._natives)
         self._ready = NativeEvent(self._natives)
         self._asleep = self._natives.asleep_ms()  # time spent in suspend so far, as last seen
@@ -87,6 +88,10 @@ class Loop:
     def capture(self, device_id: str | None, timeout_ms: float, done: CaptureDone) -> None:
         """Pick the next new press on a grabbed keyboard, consumed; `done` gets it (hw/capture.py)."""
         self._inbox.send(CaptureKey(device_id, timeout_ms, done))
+
+    def control(self, cmd: SetFocus | LayerCommand | VirtualKey) -> None:
+        """Focus, layer operations and virtual keys (hw/layering.py); `cmd.done` when run."""
+        self._inbox.send(cmd)
 
     def set_key_events(self, wanted: bool) -> None:
         """Publish a `key` event per input key, or stop (the virtual backend always does)."""
@@ -190,8 +195,10 @@ class Loop:
             try:
                 if isinstance(cmd, Apply):
                     keyboards.configure(cmd.config)
-                else:
+                elif isinstance(cmd, Inject):
                     keyboards.inject(cmd.device_id, cmd.steps)
+                else:
+                    keyboards.layering.run(cmd, keyboards.by_id)
             except HwError as exc:
                 error = exc
             self._outbox.flush()  # what the command did is out before its caller hears back

@@ -13,7 +13,7 @@ read or given an output. Imports: hw's own modules and the engine.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .engine import Engine
 from .engine.clicks import click_done, click_down
@@ -23,6 +23,7 @@ from .ports import Out, Remapper
 
 if TYPE_CHECKING:
     from .engine import CompiledProfile
+    from .engine.layerops import Control
     from .keyboard import Keyboard
 
 BTN_MOUSE, BTN_JOYSTICK = 0x110, 0x120  # BTN_LEFT .. BTN_TASK and the rest of the mouse range
@@ -60,6 +61,12 @@ class ClickingEngine:
 
     def next_deadline(self) -> float | None:
         return self.inner.next_deadline()
+
+    def control(self, ctl: Control, now_ms: float) -> Out:
+        return self.inner.control(ctl, now_ms)
+
+    def layer_state(self) -> dict[str, Any]:
+        return self.inner.layer_state()
 
 
 def _engine(remapper: Remapper) -> Engine | None:

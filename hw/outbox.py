@@ -35,14 +35,18 @@ class KeyStroke:
     code: int | None
     value: int
     out: Out
+    label: str | None = None  # the input's name when it is not a key code (a virtual key)
 
 
 @dataclass(frozen=True, slots=True)
 class LayerChange:
-    """The active layers of a keyboard changed."""
+    """The layer state of a keyboard changed (`source`: focus, key, api, profile); `publish`
+    False only records the state for `layer_states()` (a keyboard's first state)."""
 
     device: str
-    layers: list[str]
+    state: dict[str, Any]
+    source: str = "key"
+    publish: bool = True
 
 
 Happening = DeviceChange | KeyStroke | LayerChange
@@ -62,6 +66,7 @@ class Outbox:
         self._lock = lock  # a native lock: guards the snapshot read by other threads
         self._key_name = key_name
         self._known: dict[str, DeviceInfo] = {}
+        self._layers: dict[str, dict[str, Any]] = {}
         self._state = HwState(backend, "stopped", "not started")
 
     # -- any thread ------------------------------------------------------------------
@@ -74,6 +79,11 @@ class Outbox:
         """The current state."""
         with self._lock:
             return self._state
+
+    def layer_state(self, device_id: str) -> dict[str, Any] | None:
+        """A keyboard's layer state as last published (None: never attached)."""
+        with self._lock:
+            return self._layers.get(device_id)
 
     # -- the loop thread -------------------------------------------------------------
     def set_state(self, state: State, detail: str, *, publish: bool = True) -> None:
@@ -92,7 +102,12 @@ class Outbox:
             if isinstance(item, KeyStroke):
                 self.publish("key", self._key(item))
             elif isinstance(item, LayerChange):
-                self.publish("layer.changed", {"device": item.device, "layers": item.layers})
+                with self._lock:
+                    self._layers[item.device] = item.state
+                if item.publish:
+                    self.publish("layer.changed", {"device": item.device, "layers": item.state["layers"],
+                                                   "app_layers": item.state["app_layers"],
+                                                   "source": item.source})
             else:
                 with self._lock:
                     self._known[item.info.id] = item.info
@@ -105,7 +120,8 @@ class Outbox:
         name = self._key_name
         return {
             "device": key.device,
-            "input": None if key.code is None else {"key": name(key.code), "action": action_name(key.value)},
+            "input": None if key.code is None else {"key": key.label or name(key.code),
+                                                    "action": action_name(key.value)},
             "output": [{"rel": AXES[c], "value": v} if c in AXES else {"key": name(c), "action": action_name(v)}
                        for c, v in key.out],
         }

@@ -7,12 +7,13 @@ went away), so the loop and the keyboard catch hw errors alone.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .types import DeviceInfo
 
 if TYPE_CHECKING:
     from .engine import CompiledProfile
+    from .engine.layerops import Control
 
 Out = list[tuple[int, int]]
 """(code, value) key events, in order."""
@@ -79,6 +80,8 @@ class Remapper(Protocol):
     def layers(self) -> list[str]: ...
     def held(self) -> frozenset[int]: ...  # output codes the engine holds down
     def next_deadline(self) -> float | None: ...
+    def control(self, ctl: Control, now_ms: float) -> Out: ...  # focus change or layer op, in order
+    def layer_state(self) -> dict[str, Any]: ...
 
 
 EngineFactory = Callable[["CompiledProfile | None"], Remapper]

@@ -4,7 +4,8 @@
 set -eu
 NEED=""
 for pair in "chromium:chromium" "qemu-system-x86_64:qemu-system-x86" "cpio:cpio" "systemd-analyze:systemd" "dpkg-deb:dpkg" \
-    "/usr/bin/python3:python3"; do
+    "/usr/bin/python3:python3" "Xvfb:xvfb" "xprop:x11-utils" "xdotool:xdotool" \
+    "openbox:openbox" "sway:sway" "foot:foot"; do
   cmd=${pair%%:*}; pkg=${pair#*:}
   command -v "$cmd" >/dev/null 2>&1 || NEED="$NEED $pkg"
 done

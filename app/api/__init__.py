@@ -123,5 +123,6 @@ def with_etag(body: dict[str, Any], status: int = 200) -> Response:
 
 def blueprints() -> list[Blueprint]:
     """Every /api blueprint."""
-    from . import capture, devices, events, meta, openapi, profiles, simulate, status
-    return [status.bp, meta.bp, devices.bp, capture.bp, profiles.bp, simulate.bp, events.bp, openapi.bp]
+    from . import capture, devices, events, focus, layers, meta, openapi, profiles, simulate, status
+    return [status.bp, meta.bp, devices.bp, capture.bp, profiles.bp, simulate.bp, events.bp, openapi.bp,
+            focus.bp, layers.bp]

@@ -31,7 +31,7 @@ def _int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
 
 def _topics() -> set[str]:
     if not request.args.get("topics"):
-        return set(TOPICS)
+        return set(TOPICS) - {"focus"}  # window titles only for a client that names the topic
     try:
         return parse_topics(request.args["topics"])
     except UnknownTopics as exc:

@@ -44,6 +44,8 @@ class ProfileSchema(Strict):
     combos = fields.List(fields.Raw(), load_default=list)
     hands = fields.Raw(load_default=None)  # checked by the language, like layers
     sequences = fields.Raw(load_default=list)
+    apps = fields.List(fields.Raw())  # checked with the rest of the language by hw
+    virtual_keys = fields.Dict(keys=fields.String())
 
     @pre_load
     def _drop_read_only(self, data: Any, **_: Any) -> Any:
@@ -131,11 +133,20 @@ MAX_SIMULATE_EVENTS = 10_000
 MAX_SCRIPT_CHARS = 100_000
 
 
+class SimulateStep(fields.Raw):
+    """A KeyStep, or a focus, layer or virtual key step (those are checked by hw.parse_events)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, dict) and "key" not in value and {"focus", "layer", "virtual"} & set(value):
+            return value
+        return KeyStepSchema().load(value)
+
+
 class SimulateSchema(Strict):
     """POST /api/simulate: a profile (name, inline object, or null) and events or a script."""
 
     profile = fields.Raw(required=True, allow_none=True)
-    events = fields.List(fields.Nested(KeyStepSchema),
+    events = fields.List(SimulateStep(),
                          validate=validate.Length(max=MAX_SIMULATE_EVENTS))
     script = fields.String(validate=validate.Length(max=MAX_SCRIPT_CHARS))
 

@@ -50,10 +50,16 @@ main.add_command(click.Command("run", callback=serve.callback, params=serve.para
 
 
 @main.command()
+@click.option("--scope", default=None, help="Mint a token that opens only part of the API "
+              "(`focus`: the focus agent's routes), kept in the data dir beside the main one.")
 @json_option
 @pass_options
-def token(opts: Options) -> None:
-    """Print the API token and the web UI link that carries it."""
+def token(opts: Options, scope: str | None) -> None:
+    """Print the API token and the web UI link that carries it (or mint a scoped token)."""
+    if scope is not None:
+        from .scoped import mint_scoped
+        emit(opts, mint_scoped(opts, scope), lambda d: f"{d['token']}\n{d['hint']}")
+        return
     value, source = find_token(opts.token, opts.data_dir)
     link = f"{opts.url}/#token={value}"
     emit(opts, {"token": value, "source": source, "ui": link}, lambda d: f"{d['token']}\n{d['ui']}")
@@ -112,8 +118,9 @@ def check(opts: Options, files: tuple[Path, ...], host_layout: str | None) -> No
 
 
 def _register() -> None:
-    from . import capture, commands, diagnose, events, service
-    for command in (*commands.COMMANDS, events.events, capture.capture, diagnose.doctor_command, service.service):
+    from . import capture, commands, diagnose, events, focus, service
+    for command in (*commands.COMMANDS, *focus.COMMANDS, events.events, capture.capture, diagnose.doctor_command,
+                    service.service):
         main.add_command(command)
 
 

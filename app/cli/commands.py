@@ -11,7 +11,7 @@ from .base import Options, emit, json_option, pass_options, table
 from .client import Client, CliError
 from .profiles_file import read_profile
 
-PROFILE_FIELDS = ("name", "description", "settings", "layers", "combos", "hands", "sequences")
+PROFILE_FIELDS = ("name", "description", "settings", "layers", "combos", "hands", "sequences", "apps", "virtual_keys")
 
 
 # -- devices ---------------------------------------------------------------------------------

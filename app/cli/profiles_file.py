@@ -47,7 +47,8 @@ def check_file(path: Path, host_layout: str | None = None) -> dict[str, list[str
         return {}
     # marshmallow stops at unknown fields; a file's author wants the language errors too
     import hw
-    known = {k: doc[k] for k in ("settings", "layers", "combos", "hands", "sequences") if k in doc}
+    known = {k: doc[k] for k in ("settings", "layers", "combos", "hands", "sequences", "apps", "virtual_keys")
+             if k in doc}
     if "layers" in known and not any(p.split(".")[0] in known for p in errors):
         for where, messages in flatten(hw.validate_profile(known)).items():
             errors.setdefault(where, messages)

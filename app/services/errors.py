@@ -21,3 +21,7 @@ class WrongState(Exception):
 
 class NotApplied(Exception):
     """The change is stored but the remap loop did not take it in time (a 503)."""
+
+
+class Missing(Exception):
+    """A thing named in the path, other than a device or a profile, does not exist: a 404."""

@@ -15,6 +15,8 @@ from ..events.broadcaster import Broadcaster, Encode
 from ..events.bus import Bus, Waiter, greenlet_count, natives
 from ..store import Store, Unavailable
 from .devices import Devices
+from .focus import Focus
+from .layers import Layers
 from .profiles import Profiles, Validate
 
 log = logging.getLogger("keyrx")
@@ -53,6 +55,8 @@ class Runtime:
         self.devices = Devices(store, loop, self.publish, self.apply, self._cursor)
         self.profiles = Profiles(store, self.publish, self.apply, self._cursor, validate,
                                  device=self.devices.get)
+        self.focus = Focus(loop, self.devices, self.profiles, self.publish)
+        self.layers = Layers(loop, self.devices, self.profiles, self._cursor)
         self.events = Broadcaster(bus, secrets.token_hex(4), enrich=self.devices.enrich,
                                   encode=encode, ring_size=ring_size,
                                   on_topics=KeySubscribers(self._key_interest))

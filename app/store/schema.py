@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -40,9 +40,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE profiles ADD COLUMN hands TEXT NOT NULL DEFAULT 'null';
     ALTER TABLE profiles ADD COLUMN sequences TEXT NOT NULL DEFAULT '[]';
     """,
+    # 3: profile fields beyond those, as one JSON object (PROFILE_EXTRA)
+    """
+    ALTER TABLE profiles ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'
+    """,
 ]
 
-PROFILE_BODY = ("description", "settings", "layers", "combos", "hands", "sequences")
+PROFILE_EXTRA = ("apps", "virtual_keys")  # stored together in the `extra` column, when given
+PROFILE_BODY = ("description", "settings", "layers", "combos", "hands", "sequences", *PROFILE_EXTRA)
 DEVICE_INFO = ("name", "path", "bus", "vendor", "product", "phys", "uniq")
 # the device columns a PATCH may set; update_device builds its SET clause from these names only
 DEVICE_SETTINGS = ("label", "enabled", "profile")

@@ -11,7 +11,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from ..clock import now_iso
 from .database import Database
 from .errors import Conflict, MissingReference, NotFound, check_revision
-from .schema import DEVICE_INFO, DEVICE_SETTINGS, SCHEMA_VERSION
+from .schema import DEVICE_INFO, DEVICE_SETTINGS, PROFILE_EXTRA, SCHEMA_VERSION
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -76,7 +76,8 @@ class Store:
         profile = {
             "name": row["name"], "description": row["description"],
             "settings": json.loads(row["settings"]), "layers": json.loads(row["layers"]),
-            "combos": json.loads(row["combos"]), "active": row["name"] == active,
+            "combos": json.loads(row["combos"]), **json.loads(row["extra"]),
+            "active": row["name"] == active,
             "revision": row["revision"], "created_at": row["created_at"],
             "updated_at": row["updated_at"],
         }
@@ -104,10 +105,11 @@ class Store:
         return self._profile(row, self._active(db))
 
     @staticmethod
-    def _body_values(body: Row) -> tuple[str, str, str, str, str, str]:
+    def _body_values(body: Row) -> tuple[str, str, str, str, str, str, str]:
         return (body.get("description", ""), json.dumps(body.get("settings", {})),
                 json.dumps(body["layers"]), json.dumps(body.get("combos", [])),
-                json.dumps(body.get("hands")), json.dumps(body.get("sequences", [])))
+                json.dumps(body.get("hands")), json.dumps(body.get("sequences", [])),
+                json.dumps({k: body[k] for k in PROFILE_EXTRA if k in body}))
 
     @transaction
     def create_profile(self, db: sqlite3.Connection, name: str, body: Row) -> Row:
@@ -115,7 +117,7 @@ class Store:
         ts = now_iso()
         try:
             db.execute("INSERT INTO profiles (name, description, settings, layers, combos, hands, sequences,"
-                       " revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                       " extra, revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
                        (name, *self._body_values(body), ts, ts))
         except sqlite3.IntegrityError:
             raise Conflict(f"a profile named '{name}' exists already") from None
@@ -136,7 +138,7 @@ class Store:
                                            (new_name,)).fetchone():
             raise Conflict(f"a profile named '{new_name}' exists already")
         db.execute("UPDATE profiles SET name = ?, description = ?, settings = ?, layers = ?, combos = ?,"
-                   " hands = ?, sequences = ?, revision = revision + 1, updated_at = ? WHERE name = ?",
+                   " hands = ?, sequences = ?, extra = ?, revision = revision + 1, updated_at = ? WHERE name = ?",
                    (new_name, *self._body_values(body), now_iso(), name))
         if new_name != name:
             db.execute("UPDATE devices SET profile = ?, revision = revision + 1 WHERE profile = ?",

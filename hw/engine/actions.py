@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .apps import AppRule
 
 from .options import LoopOptions
 
@@ -212,6 +216,8 @@ class CompiledProfile:
     sequences: Mapping[tuple[int, ...], Action] = field(default_factory=dict)
     prefixes: frozenset[tuple[int, ...]] = frozenset()  # proper prefixes of the sequences
     track: bool = False  # uses what needs every press looked at (see hw.engine.tapping)
+    apps: tuple[AppRule, ...] = ()
+    virtual_keys: Mapping[str, int] = field(default_factory=dict)  # name -> its input code
     pointer: bool = False  # outputs mouse buttons or motion: the loop makes the pointer device
     options: LoopOptions = LoopOptions()  # what the loop does around the engine
 

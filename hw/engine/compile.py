@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import ProfileError
 from . import keys
 from .actions import NULL, Action, Combo, CompiledProfile, key_act
+from .apps import compile_apps, compile_virtual_keys
 from .compile_actions import KINDS, SEQUENCE, TOP, UNKNOWN, Scope, join_path
 from .compile_combos import MAX_COMBO_HOLD_MS, compile_combos
 from .compile_tap import compile_hands, compile_sequences
@@ -65,12 +66,18 @@ class ProfileCompiler:
     # --- the profile, top down ---------------------------------------------------------
 
     def compile(self, profile: Mapping[str, Any]) -> CompiledProfile:
-        self.fields("", profile, IGNORED | {"settings", "layers", "combos", "hands", "sequences"})
+        self.fields("", profile, IGNORED | {"settings", "layers", "combos", "hands", "sequences", "apps",
+                                            "virtual_keys"})
         self.compile_settings(profile.get("settings", {}))
         self.hands = compile_hands(self, profile.get("hands"))
         self.has_sequences = bool(profile.get("sequences"))
         layers = self.compile_layers(profile.get("layers"))
         combos = compile_combos(self, profile.get("combos", []))
+        apps = compile_apps(self, profile.get("apps", []))
+        virtual = compile_virtual_keys(self, profile.get("virtual_keys", {}))
+        for code, action in virtual.values():  # found on every layer: a virtual key ignores layers
+            for layer in layers:
+                layer[code] = action
         sequences, prefixes = compile_sequences(self, profile.get("sequences", []), SEQUENCE)
         by_key: dict[int, list[Combo]] = {}
         for combo in combos:
@@ -83,7 +90,8 @@ class ProfileCompiler:
             oneshot_ms=self.settings["oneshot_ms"], modifier_guard=self.guard,
             composites=tuple(sorted(self.composites.items(), key=lambda lp: (-len(lp[1]), lp[0]))),
             repeats=self.repeats, sequences=sequences, prefixes=prefixes, track=self.track,
-            pointer=self.pointer, options=compile_options(self, profile.get("settings")))
+            pointer=self.pointer, options=compile_options(self, profile.get("settings")),
+            apps=apps, virtual_keys={name: code for name, (code, _) in virtual.items()})
 
     def compile_settings(self, settings: object) -> None:
         if not isinstance(settings, Mapping):

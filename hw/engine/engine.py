@@ -13,10 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 from .actions import CompiledProfile, KeyAct, MacroAct, TapHoldAct
+from .apps import Focus
 from .cancel import cancel
+from .combo_fire import fire_combo
 from .combos import ComboWait, Fire, decide_combo
-from .handlers import RELEASE, Group, Record, press_action, remember_keys, repeat_key
+from .handlers import RELEASE, Record, press_action, press_key, remember_keys, repeat_key
 from .keymap import BOTTOM, Keymap
+from .layerops import CONTROL, Control, apply_control, control, layer_state, refresh_apps
 from .layers import Layers
 from .leader import LeaderRead, decide_leader
 from .macros import MacroRun, run_macro
@@ -25,7 +28,7 @@ from .pointer import Motion
 from .state import INF, HeldOutput, Out
 from .tapdance import DanceWait, decide_dance
 from .taphold import HOLD, Hold, Tap, TapHold, Waiting, decide_tap_hold
-from .tapping import Tapping, press, press_input, settle_dance, settle_leader, settle_tap_hold
+from .tapping import Tapping, press_input, settle_dance, settle_leader, settle_tap_hold
 
 SETTLE: dict[type, tuple[Callable[[Any, Waiting, float], int | None],
                          Callable[[Engine, Any, int, float, Out], None]]] = {}
@@ -56,9 +59,12 @@ class Engine:
         self.waiting: Waiting = deque()    # input held behind `pending`, in order
         self.pending: Pending | None = None
         self.nocombo: set[int] = set()     # keys that fell back from a combo, replaying
+        self.focus: Focus | None = None    # the latest focused window (app layers follow it)
+        self.controls: deque[Control] = deque()  # controls waiting, one per CONTROL entry
         self.motion = Motion()             # wheel and move keys held, on their own timers
         # The same objects as the parts' own, bound here for the hot path.
         self.count, self.stack, self.shots = self.output.count, self.active.stack, self.oneshots.live
+        self.apps = self.active.apps
 
     def _use(self, profile: CompiledProfile | None) -> None:
         self.keymap = Keymap(profile)
@@ -85,7 +91,7 @@ class Engine:
                 return out
         keymap = self.keymap
         if value == 1 and code not in keymap.combos and code not in self.down and \
-                not self.stack and not self.slow:
+                not self.stack and not self.slow and not self.apps:
             act = keymap.maps[self.active.bottom].get(code)
             if act is None:
                 act = keymap.passthru.get(code) or keymap.plain(code)
@@ -101,6 +107,12 @@ class Engine:
                     remember_keys(self, act)
                 if self.shots:
                     self.oneshots.after_press(out)
+                return out
+            if type(act) is TapHoldAct:  # undecided: with nothing behind it, only its timeout could tell
+                self.active.last_input = code
+                self.pending = TapHold(code, act, now_ms)
+                if act.timeout <= 0:
+                    self._run(now_ms, out)
                 return out
         elif value == 0:  # a release never starts a wait
             rec = self.down.pop(code, None)
@@ -131,6 +143,7 @@ class Engine:
         """Release what the old mapping pressed, forget pending input, then use `profile`."""
         out = self.release_all(now_ms)
         self._use(profile)
+        refresh_apps(self, self.focus)
         return out
 
     def release_all(self, now_ms: float) -> Out:
@@ -142,11 +155,15 @@ class Engine:
         self.shots.clear()
         self.active.reset()
         self.nocombo.clear()
+        self.controls.clear()
+        refresh_apps(self, self.focus)
         self.slow = self.tapping.reset(self.keymap.profile)
         self.motion.clear()
         return out
 
     cancel = cancel  # (now_ms) -> Out: every key up at once, pending input dropped, toggles stay
+    control = control  # (ctl, now_ms) -> Out: a focus change or layer operation, in input order
+    layer_state = layer_state  # () -> the layers by part: base, toggled, momentary, one-shot, app
 
     def layers(self) -> list[str]:
         """The active layer stack by name, bottom (base or the switched-to layer) first."""
@@ -172,7 +189,11 @@ class Engine:
                 if viable:
                     self.pending = ComboWait(code, t, viable)
                     return
-            act, self.via = self.keymap.resolve(code, active)
+            keymap = self.keymap
+            if active.stack or active.apps or keymap.composites:
+                act, self.via = keymap.resolve(code, active)
+            else:  # only the bottom layer is active: what `resolve` finds, without its call and walk
+                act, self.via = keymap.maps[active.bottom].get(code) or keymap.plain(code), BOTTOM
             self.key = code
             if self.slow:
                 press_input(self, code, act, t, now, out)
@@ -186,6 +207,8 @@ class Engine:
                 RELEASE[type(rec)](self, rec, t, out)
         elif value == 2:
             repeat_key(self, self.down.get(code), out)
+        elif value == CONTROL:  # last: key events never pay for it
+            apply_control(self, self.controls.popleft(), out)
 
     # --- input waiting behind an undecided key or a macro ------------------------------
 
@@ -231,7 +254,7 @@ class Engine:
                 return False
             self.pending = None
             if type(verdict) is Fire:
-                self._fire(pending, verdict, now, out)
+                fire_combo(self, pending, verdict, now, out)
             else:  # each key acts alone, the first one now, without looking for a combo
                 self.nocombo.update(pending.keys)
                 self.waiting.appendleft((pending.keys[0], 1, pending.t))
@@ -259,25 +282,10 @@ class Engine:
         self.key, self.via = -1, pending.via
         if self.slow or type(act) is TapHoldAct:
             settle_tap_hold(self, pending, decision, now, out)
+        elif type(act) is KeyAct and not self.active.modded:  # press_action's own first choice
+            self.down[pending.code] = press_key(self, act, pending.t, now, out)
         else:
             self.down[pending.code] = press_action(self, act, pending.t, now, out)
-
-    def _fire(self, p: ComboWait, fire: Fire, now: float, out: Out) -> None:
-        """The combo happened at waiting event `fire.last`; earlier others replay before it."""
-        members = fire.combo.keys
-        t = p.t
-        for _ in range(fire.last + 1):
-            code, value, t = self.waiting.popleft()
-            if not (value == 1 and code in members):
-                self._process(code, value, t, now, out)
-            else:
-                self.active.last_input = code
-        action = fire.combo.action
-        self.key, self.via = -1, BOTTOM
-        self.tapping.prev = (-1, t)  # a combo: another key for quick tap and eager dances
-        group = Group(press(self, action, t, now, out) if self.slow else press_action(self, action, t, now, out))
-        for code in members:
-            self.down[code] = group
 
 
 SETTLE.update({DanceWait: (decide_dance, settle_dance), LeaderRead: (decide_leader, settle_leader)})

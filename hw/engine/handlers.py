@@ -82,9 +82,7 @@ Record = (
 # --- keys, macros, repeat_last ------------------------------------------------------------
 
 def press_key(e: Engine, act: KeyAct, t: float, now: float, out: Out) -> Record:
-    press = e.output.press
-    for c in act.codes:
-        press(c, out)
+    e.output.press_codes(act.codes, out)
     if e.recording:
         remember_keys(e, act)
     if e.shots:
@@ -180,9 +178,7 @@ def repeat_key(e: Engine, rec: Record | None, out: Out) -> None:
 
 
 def release_key(e: Engine, rec: KeyAct, t: float, out: Out) -> None:
-    release = e.output.release
-    for c in rec.rcodes:
-        release(c, out)
+    e.output.release_codes(rec.rcodes, out)
 
 
 def release_group(e: Engine, rec: Group, t: float, out: Out) -> None:

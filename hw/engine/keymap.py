@@ -42,7 +42,8 @@ class Keymap:
 
     def resolve(self, code: int, layers: Layers) -> tuple[Action, int]:
         """The key's action and the layer that gave it: active composites (more layers first),
-        then the stack from the top, then the bottom layer (`BOTTOM`, as for a key nothing maps)."""
+        then the stack from the top, then the app layers from the top, then the bottom layer
+        (`BOTTOM`, as for a key nothing maps)."""
         maps = self.maps
         if self.composites:
             active = layers.active()
@@ -54,6 +55,11 @@ class Keymap:
             act = maps[a.layer].get(code)
             if act is not None:
                 return act, a.layer
+        if layers.apps:  # none unless a rule matches the focused window
+            for layer in reversed(layers.apps):
+                act = maps[layer].get(code)
+                if act is not None:
+                    return act, layer
         act = maps[layers.bottom].get(code)
         if act is None:
             act = self.passthru.get(code) or self.plain(code)
@@ -61,7 +67,7 @@ class Keymap:
 
     def combos_for(self, code: int, layers: Layers) -> list[Combo]:
         """The combos with this key (one that has some) that may fire on the top active layer."""
-        top = layers.stack[-1].layer if layers.stack else layers.bottom
+        top = layers.stack[-1].layer if layers.stack else layers.apps[-1] if layers.apps else layers.bottom
         return [c for c in self.combos[code] if c.layers is None or top in c.layers]
 
     def oneshot_ms(self) -> float:

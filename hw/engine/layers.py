@@ -44,13 +44,16 @@ class Activation:
 
 
 class Layers:
-    """The bottom layer (base, or the layer switched to) and the `stack` of activations above it."""
+    """The bottom layer (base, or the layer switched to), the app layers directly above it (`apps`,
+    bottom first: the focused window's, no activations, no modifiers) and the `stack` of
+    activations above those."""
 
-    __slots__ = ("bottom", "guard", "last_input", "modded", "output", "stack")
+    __slots__ = ("apps", "bottom", "guard", "last_input", "modded", "output", "stack")
 
     def __init__(self, output: HeldOutput) -> None:
         self.output = output
         self.bottom = 0
+        self.apps: list[int] = []  # set by hw.engine.layerops from the focus; not reset here
         self.stack: list[Activation] = []
         self.modded = 0       # live activations that hold modifiers
         self.guard = -1       # the modifier guard key; -1: off
@@ -108,11 +111,12 @@ class Layers:
             self.end(a, out)
 
     def active(self) -> set[int]:
-        """Every active layer: the bottom and each layer with a live activation."""
-        return {self.bottom, *(a.layer for a in self.stack)}
+        """Every active layer: the bottom, the app layers and each layer with a live activation."""
+        return {self.bottom, *self.apps, *(a.layer for a in self.stack)}
 
     def names(self, layer_names: tuple[str, ...]) -> list[str]:
-        return [layer_names[self.bottom]] + [layer_names[a.layer] for a in self.stack]
+        return [layer_names[self.bottom]] + [layer_names[i] for i in self.apps] + \
+            [layer_names[a.layer] for a in self.stack]
 
     def reset(self) -> None:
         """Forget every activation (the caller releases the output)."""

@@ -12,6 +12,7 @@ from . import keys
 from .actions import CompiledProfile
 from .engine import Engine
 from .pointer import AXES, SHORT
+from .steps import CONTROL_FIELDS, ControlStep, VirtualStep, parse_event, parse_token
 
 MAX_STEPS = 10_000
 MAX_TIME_MS = 86_400_000
@@ -29,9 +30,13 @@ class Step:
     value: int
 
 
-def parse_script(script: str) -> list[Step]:
-    """Steps of `d:KEY` (press), `u:KEY` (release), `r:KEY` (autorepeat), `t:MS` (time passes)."""
-    steps: list[Step] = []
+AnyStep = Step | ControlStep | VirtualStep
+
+
+def parse_script(script: str) -> list[AnyStep]:
+    """Steps of `d:KEY` (press), `u:KEY` (release), `r:KEY` (autorepeat), `t:MS` (time passes),
+    and the `f:`, `L:`, `V:` tokens of `steps`."""
+    steps: list[AnyStep] = []
     problems: list[str] = []
     now = 0.0
     tokens = script.split()
@@ -51,6 +56,12 @@ def parse_script(script: str) -> list[Step]:
                 problems.append(f"{where}: a script lasts at most {MAX_TIME_MS} ms")
             else:
                 now += ms
+        elif kind in ("f", "L", "V") and arg:
+            parsed = parse_token(kind, arg, now)
+            if isinstance(parsed, str):
+                problems.append(f"{where}: {parsed}")
+            else:
+                steps += parsed
         elif kind in _TOKENS and arg:
             if keys.is_key(arg):
                 steps.append(Step(now, keys.code_of(arg), _TOKENS[kind]))
@@ -63,10 +74,11 @@ def parse_script(script: str) -> list[Step]:
     return steps
 
 
-def parse_events(events: Sequence[Mapping[str, Any]], path: str = "events") -> list[Step]:
-    """Steps from KeySteps `{"key", "action": press|release|tap|repeat, "at_ms"}` (absolute)."""
+def parse_events(events: Sequence[Mapping[str, Any]], path: str = "events") -> list[AnyStep]:
+    """Steps from KeySteps `{"key", "action": press|release|tap|repeat, "at_ms"}` (absolute),
+    and the focus, layer and virtual key steps of `steps`."""
     errors: dict[str, list[str]] = {}
-    steps: list[Step] = []
+    steps: list[AnyStep] = []
     last = 0.0
     if len(events) > MAX_STEPS:
         raise ScriptError({path: [f"at most {MAX_STEPS} events"]})
@@ -74,6 +86,14 @@ def parse_events(events: Sequence[Mapping[str, Any]], path: str = "events") -> l
         here = f"{path}.{i}"
         if not isinstance(event, Mapping):
             errors[here] = ["must be an object with key, action and at_ms"]
+            continue
+        if "key" not in event and any(f in event for f in CONTROL_FIELDS):
+            at = event.get("at_ms", last)
+            if isinstance(at, bool) or not isinstance(at, (int, float)) or not last <= at <= MAX_TIME_MS:
+                errors[f"{here}.at_ms"] = [f"must be a number from the previous event's to {MAX_TIME_MS}"]
+                continue
+            last = float(at)
+            steps += parse_event(event, here, last, errors)
             continue
         for extra in sorted(set(event) - {"key", "action", "at_ms"}, key=str):
             errors[f"{here}.{extra}"] = ["unknown field"]
@@ -131,10 +151,20 @@ class Simulation:
             self._timers += 1
             self._emit(self.engine.advance(deadline), deadline)
 
-    def step(self, step: Step) -> None:
+    def step(self, step: AnyStep) -> None:
         """Feed one input event at its time, after the timers due before it."""
         self.run_timers(step.at_ms)
         self._last = step.at_ms
+        if type(step) is ControlStep:
+            self._emit(self.engine.control(step.control, step.at_ms), step.at_ms)
+            return
+        if type(step) is VirtualStep:
+            profile = self.engine.keymap.profile
+            code = profile.virtual_keys.get(step.name) if profile is not None else None
+            if code is None:
+                raise ScriptError({"script": [f"the profile has no virtual key '{step.name}'"]})
+            step = Step(step.at_ms, code, step.value)
+        assert isinstance(step, Step)
         self._emit(self.engine.feed(step.code, step.value, step.at_ms), step.at_ms)
 
     def set_profile(self, profile: CompiledProfile | None, at_ms: float) -> None:
@@ -152,7 +182,7 @@ class Simulation:
         return self.output
 
 
-def simulate(profile: CompiledProfile | None, steps: Sequence[Step]) -> list[dict[str, Any]]:
+def simulate(profile: CompiledProfile | None, steps: Sequence[AnyStep]) -> list[dict[str, Any]]:
     """The output `[{"key", "action", "at_ms"}]`, each at the virtual time it was emitted."""
     sim = Simulation(profile)
     for step in steps:

@@ -39,6 +39,27 @@ class HeldOutput:
         elif n:
             self.count[code] = n - 1
 
+    def press_codes(self, codes: tuple[int, ...], out: Out) -> None:
+        """`press` each of `codes` in order (a key or chord: one call per key event)."""
+        count = self.count
+        for code in codes:
+            n = count.get(code, 0)
+            count[code] = n + 1
+            if not n:
+                out.append((code, 1))
+                self.last = code
+
+    def release_codes(self, codes: tuple[int, ...], out: Out) -> None:
+        """`release` each of `codes` in order."""
+        count = self.count
+        for code in codes:
+            n = count.get(code)
+            if n == 1:
+                del count[code]
+                out.append((code, 0))
+            elif n:
+                count[code] = n - 1
+
     def release_all(self, keep: Collection[int] = ()) -> Out:
         """Let go of everything but `keep`, latest first."""
         out = [(c, 0) for c in reversed(self.count) if c not in keep]

@@ -11,7 +11,7 @@ def test_meta_is_the_one_source(api: ApiClient) -> None:
     assert r.status_code == 200
     meta = r.get_json()
     assert meta["topics"] == list(vocab.TOPICS) and "key" in meta["topics"]
-    assert meta["default_topics"] == [t for t in vocab.TOPICS if t != "key"]
+    assert meta["default_topics"] == [t for t in vocab.TOPICS if t not in ("key", "focus")]
     assert {e.split(".")[0] for e in meta["events"]} == set(vocab.TOPICS)
     assert meta["read_only"] == {"profile": ["active", "revision", "created_at", "updated_at"]}
     assert meta["settings"] == {"tap_hold_ms": 200, "combo_ms": 50, "oneshot_ms": 1000, "combo_hold_ms": 0,

@@ -102,6 +102,25 @@ def running(data_dir: Path, **env: str) -> Iterator[Daemon]:
         d.stop()
 
 
+def settled(d: Daemon, timeout: float = 30) -> None:
+    """Wait until the start-up events (keyboards found and grabbed) have their seq."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status = d.get("/api/status").json()
+        if status["devices"]["grabbed"] == 2 and status["bus"]["depth"] == 0 and \
+                status["events"]["head_seq"] == status["bus"]["published"]:
+            return
+        assert time.monotonic() < deadline, status
+
+
+@contextmanager
+def settled_daemon(data_dir: Path, **env: str) -> Iterator[Daemon]:
+    """A started daemon whose start-up events are all published, stopped on exit."""
+    with running(data_dir, **env) as d:
+        settled(d)
+        yield d
+
+
 @pytest.fixture
 def daemon(tmp_path: Path) -> Iterator[Daemon]:
     with running(tmp_path) as d:

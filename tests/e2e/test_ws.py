@@ -1,39 +1,22 @@
 """The /ws protocol against the real daemon (API.md §4): events, resume, resync, client ops."""
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import websocket
 
-from tests.e2e.conftest import TOKEN, Daemon
+from tests.e2e.conftest import TOKEN, Daemon, settled_daemon
 from tests.e2e.wsclient import WsClient, cursor, make_profile
 
 pytestmark = pytest.mark.e2e
 
 
-def settled(d: Daemon, timeout: float = 30) -> None:
-    """Wait until the start-up events (keyboards found and grabbed) have their seq."""
-    deadline = time.monotonic() + timeout
-    while True:
-        status = d.get("/api/status").json()
-        if status["devices"]["grabbed"] == 2 and status["bus"]["depth"] == 0 and \
-                status["events"]["head_seq"] == status["bus"]["published"]:
-            return
-        assert time.monotonic() < deadline, status
-
-
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
-    d = Daemon(tmp_path_factory.mktemp("ws"), KEYRX_HEARTBEAT_S="1")
-    d.start()
-    try:
-        settled(d)
+    with settled_daemon(tmp_path_factory.mktemp("ws"), KEYRX_HEARTBEAT_S="1") as d:
         yield d
-    finally:
-        d.stop()
 
 
 def test_device_update_reaches_client(shared: Daemon) -> None:  # websocket-003

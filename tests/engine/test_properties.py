@@ -119,6 +119,14 @@ def run(profile: dict[str, Any] | None, events: list[tuple[int, int, float]],
     return checker
 
 
+def assert_all_released(checker: Checker) -> None:
+    """Nothing is left down, and every output press had its release."""
+    assert checker.held == set() and checker.engine.held() == frozenset()
+    presses = [c for c, v in checker.log if v == 1]
+    releases = [c for c, v in checker.log if v == 0]
+    assert sorted(presses) == sorted(releases)
+
+
 @CHECKS
 @given(profiles)
 def test_generated_profiles_are_valid(profile: dict[str, Any]) -> None:
@@ -127,11 +135,7 @@ def test_generated_profiles_are_valid(profile: dict[str, Any]) -> None:
 
 def released_and_nothing_left_down(profile: dict[str, Any], raw: list[tuple[int, int, int]]) -> None:
     """Guarantees 1, 2 and the "nothing twice" half of 3."""
-    checker = run(profile, physical(raw))
-    assert checker.held == set() and checker.engine.held() == frozenset()
-    presses = [c for c, v in checker.log if v == 1]
-    releases = [c for c, v in checker.log if v == 0]
-    assert sorted(presses) == sorted(releases)
+    assert_all_released(run(profile, physical(raw)))
 
 
 def polling_does_not_matter(profile: dict[str, Any], raw: list[tuple[int, int, int]]) -> None:

@@ -17,7 +17,7 @@ engine sees it as another key; the click itself is not in the output). Expected 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +79,8 @@ def run(vector: Vector, layouts: Resolver | None = None) -> str:
             sim.run_timers(now)
             sim._emit(click_down(sim.engine, now) + click_done(sim.engine, now), now)
         else:
-            (step,) = parse_script(token)
-            sim.step(type(step)(now, step.code, step.value))
+            for step in parse_script(token):
+                sim.step(replace(step, at_ms=now))
     return format_output(sim.finish(), times="t:" in vector.expected)
 
 

@@ -18,7 +18,7 @@ export class Live extends EventTarget {
     this.resync = resync;
     this.state = "connecting";
     this.cursor = null;        // {seq, epoch}: the last event position the page reflects
-    this.keyTopic = false;     // the monitor wants `key` events too
+    this.extra = new Set();    // private topics the page asked for: `key` (the monitor), `focus` (the header)
     this.attempt = 0;
     this.ws = null;
     this.buffer = null;        // events that arrive while a resync is fetching snapshots
@@ -47,14 +47,20 @@ export class Live extends EventTarget {
   }
 
   topics() {
-    return this.keyTopic ? [...this.baseTopics, "key"] : this.baseTopics;
+    return [...this.baseTopics, ...this.extra];
+  }
+
+  /** Ask for a topic beyond the default ones, or stop it. */
+  want(topic, on) {
+    if (this.extra.has(topic) === on) return;
+    if (on) this.extra.add(topic);
+    else this.extra.delete(topic);
+    this.send({ op: on ? "subscribe" : "unsubscribe", topics: [topic] });
   }
 
   /** Ask for `key` events (the live monitor) or stop them. */
   wantKeys(on) {
-    if (this.keyTopic === on) return;
-    this.keyTopic = on;
-    this.send({ op: on ? "subscribe" : "unsubscribe", topics: ["key"] });
+    this.want("key", on);
   }
 
   send(message) {

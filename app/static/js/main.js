@@ -2,6 +2,7 @@
 
 import { get, takeTokenFromUrl, token } from "./api.js";
 import { $, h, keepFocus, replace } from "./dom.js";
+import { attachIndicators, drawFocus, drawLayerChip } from "./indicators.js";
 import { attachLive, pressesOn } from "./keyboard/presses.js";
 import { Live } from "./live.js";
 import { state } from "./state.js";
@@ -34,6 +35,8 @@ function render() {
 
 function onChange({ detail }) {
   const { view, arg } = route();
+  if (["all", "layers", "devices"].includes(detail.what)) drawLayerChip();
+  if (detail.what === "focus") drawFocus();
   if (detail.what === "profiles" || detail.what === "all") {
     $("#active-profile").textContent = state.active ?? "none";
     if (view === "profiles" && arg) {
@@ -95,6 +98,7 @@ async function start() {
     topics: state.meta.default_topics });
   live.addEventListener("state", setIndicator);
   attachLive(live);
+  attachIndicators(live);
   live.addEventListener("event", ({ detail }) => {
     if (["layer", "key", "hw"].includes(detail.event.split(".")[0])) monitorEvent(detail);
     if (detail.event === "device.updated" || detail.event === "profile.activated") state.refreshStatus().catch(() => {});

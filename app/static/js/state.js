@@ -10,7 +10,10 @@ export const state = new (class extends EventTarget {
     this.active = null;
     this.status = null;
     this.hw = null;             // {backend, state, detail}
-    this.layers = new Map();    // device id -> active layer names
+    this.layers = new Map();    // device id -> active layer names, bottom to top
+    this.appLayers = new Map(); // device id -> the layers the focused app turned on
+    this.lastDevice = null;     // the keyboard last typed on (or whose layers last changed)
+    this.focus = null;          // GET /api/focus while the header follows the private focus topic
     this.meta = null;           // GET /api/meta: topics, read-only fields, settings defaults (fetched once)
   }
 
@@ -29,8 +32,12 @@ export const state = new (class extends EventTarget {
     this.active = profiles.active;
     this.status = status;
     this.hw = status.hw;
+    const layers = await Promise.all(devices.devices.filter((d) => d.connected && d.enabled && d.grabbed)
+      .map((d) => get(`/devices/${encodeURIComponent(d.id)}/layers`).catch(() => null))); // 409: not remapping
+    this.layers = new Map();
+    for (const l of layers.filter(Boolean)) this.putLayers(l);
     this.changed("all");
-    const seqs = [devices.seq, profiles.seq, status.seq];
+    const seqs = [devices.seq, profiles.seq, status.seq, ...layers.filter(Boolean).map((l) => l.seq)];
     return { seq: Math.min(...seqs), epoch: devices.epoch };
   }
 
@@ -43,6 +50,12 @@ export const state = new (class extends EventTarget {
   putDevice(device) {
     this.devices.set(device.id, device);
     this.changed("devices", { id: device.id });
+  }
+
+  putLayers({ device, layers, app_layers: appLayers }) {
+    this.layers.set(device, layers);
+    this.appLayers.set(device, appLayers || []);
+    if (!this.lastDevice || !this.layers.has(this.lastDevice)) this.lastDevice = device;
   }
 
   putProfile(profile) {
@@ -83,8 +96,19 @@ export const state = new (class extends EventTarget {
         this.changed("profiles", { active: this.active });
         break;
       case "layer.changed":
-        this.layers.set(d.device, d.layers);
+        this.putLayers(d);
+        if (d.source === "key" || d.source === "api") this.lastDevice = d.device; // focus and profile: every keyboard
         this.changed("layers", { id: d.device });
+        break;
+      case "key":
+        if (d.device && d.device !== this.lastDevice) {
+          this.lastDevice = d.device;
+          this.changed("layers", { id: d.device });
+        }
+        break;
+      case "focus.changed":
+        this.focus = d;
+        this.changed("focus");
         break;
       case "hw.state":
         this.hw = d;

@@ -39,7 +39,7 @@ function deviceCard(d) {
       badge(d.connected ? "connected" : "disconnected", d.connected ? "ok" : "off", "state-connected"),
       badge(d.grabbed ? "grabbed" : "not grabbed", d.grabbed ? "ok" : "off", "state-grabbed"),
       d.kind && d.kind !== "keyboard" ? badge(d.kind, "info", "state-kind") : null,
-      layers && layers.length > 1 ? badge(`layer: ${layers.at(-1)}`, "info", "state-layer") : null),
+      layers ? badge(`layers: ${layers.join(" › ")}`, layers.length > 1 ? "info" : "off", "state-layer") : null),
     d.skip_reason ? h("p", { class: "muted small skip-reason" }, d.skip_reason) : null,
     h("dl", { class: "fields" },
       h("dt", {}, "Label"),

@@ -3,6 +3,7 @@
 import { get, put } from "../api.js";
 import { h, replace, toast } from "../dom.js";
 import { state } from "../state.js";
+import { appsBody, appsCard, appsModel } from "./apps.js";
 import { exportProfile, remove, rename, setActive } from "./profiles.js";
 import { simulatorPanel } from "./simulator.js";
 import { readTapFields, tapFieldsCard, tapFieldsModel } from "./tapfields.js";
@@ -94,6 +95,7 @@ function toModel(p) {
       name: layer,
       rows: Object.entries(map || {}).map(([key, action]) => ({ key, action: actionText(action) })),
     })),
+    apps: appsModel(p), hadApps: "apps" in p, virtual_keys: p.virtual_keys,
     combos: (p.combos || []).map((c) => ({
       keys: (c.keys || []).join(" "), action: actionText(c.action),
       timeout_ms: c.timeout_ms ?? "", hold_ms: c.hold_ms ?? "", layers: (c.layers || []).join(" "),
@@ -135,6 +137,8 @@ export function currentProfile() {
   }
   const body = { name: editor.name, description: m.description, settings, layers, combos };
   readTapFields(m.tap, body, errors);
+  if (m.apps.length || m.hadApps) body.apps = appsBody(m.apps);
+  if (m.virtual_keys) body.virtual_keys = m.virtual_keys; // kept: the editor does not edit them
   return { body, errors };
 }
 
@@ -189,6 +193,7 @@ function draw() {
             h("button", { class: "add-layer", onclick: () => { m.layers.push({ name: nextLayerName(), rows: [{ key: "", action: "" }] }); touch(); draw(); } }, "+ Layer")),
           combosCard()],
         tapFieldsCard(m.tap, touch),
+        appsCard({ rules: m.apps, layerNames: m.layers.map((l) => l.name.trim()).filter((n) => n && n !== "base"), input, changed: () => { touch(); draw(); } }),
         help()),
       h("aside", { class: "editor-side" }, simulatorPanel({ profile: () => currentProfile(), showErrors }))));
 }
