@@ -32,6 +32,10 @@ PRODUCERS = 4  # concurrent HTTP writers sharing the rate
 TOKEN = "bench-token-0123456789abcdef"
 PORT = 9868
 KEY_EVENTS_FLAG = "/tmp/keyrx-bench-key-events"  # read by bench/vm_wsgi.py
+REPORT_FLAG = "/tmp/keyrx-bench-report"  # asks bench/vm_wsgi.py's GIL probe (BENCH_PROBE) to print
+# the daemon configurations, run in this order in one boot (repeat one to alternate A/B):
+# "tuned", "plain", "siX" (tuned with an X ms switch interval)
+ROWS = os.environ.get("BENCH_ROWS", "tuned,plain").split(",")
 
 
 def measure(pairs: list[tuple[UInput, evdev.InputDevice]], n: int = KEYS) -> list[list[float]]:
@@ -83,16 +87,25 @@ def floor_loop(path: str) -> None:
 def stats(name: str, lat: list[float]) -> dict[str, float]:
     s = sorted(lat)
     row = {"p50": s[len(s) // 2], "p99": s[int(len(s) * 0.99) - 1], "max": s[-1]}
+    press, release = sorted(lat[0::2]), sorted(lat[1::2])  # measure() alternates them
     print(f"  {name:<22} n={len(s):4d}  p50 {row['p50']:6.2f} ms  p99 {row['p99']:6.2f} ms  "
-          f"max {row['max']:6.2f} ms", flush=True)
+          f"max {row['max']:6.2f} ms  (p50 press {press[len(press) // 2]:.2f}, release "
+          f"{release[len(release) // 2]:.2f})", flush=True)
     return row
 
 
-def server(plain: bool) -> subprocess.Popen[bytes]:
+def row_env(label: str) -> dict[str, str]:
+    """What bench/vm_wsgi.py is told for a row of ROWS."""
+    if label.startswith("si"):
+        return {"BENCH_SWITCH_MS": label[2:]}
+    return {"BENCH_PLAIN": "1" if label == "plain" else ""}
+
+
+def server(label: str, n: int) -> subprocess.Popen[bytes]:
     """gunicorn with the gevent worker and the evdev backend, as deployed."""
     env = {**os.environ, "KEYRX_PORT": str(PORT), "KEYRX_HOST": "127.0.0.1", "KEYRX_TOKEN": TOKEN,
-           "KEYRX_DATA_DIR": f"/tmp/keyrx-bench-{int(plain)}", "KEYRX_HW_BACKEND": "evdev",
-           "KEYRX_LOG_LEVEL": "warning", "HOME": "/tmp", "BENCH_PLAIN": "1" if plain else ""}
+           "KEYRX_DATA_DIR": f"/tmp/keyrx-bench-{n}", "KEYRX_HW_BACKEND": "evdev",
+           "KEYRX_LOG_LEVEL": "warning", "HOME": "/tmp", "BENCH_LABEL": label, **row_env(label)}
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     proc = subprocess.Popen([gunicorn, "-c", "config/gunicorn.conf.py", "bench.vm_wsgi:app"],
                             cwd=ROOT, env=env, start_new_session=True)
@@ -172,10 +185,9 @@ def device_id(name: str) -> str:
     return next(d["id"] for d in api("GET", "/devices")["devices"] if d["name"] == name)
 
 
-def run(daemon_src: UInput, floor_src: UInput, plain: bool) -> dict[str, dict[str, float]]:
+def run(daemon_src: UInput, floor_src: UInput, label: str, n: int) -> dict[str, dict[str, float]]:
     """The daemon and the bare loop side by side, idle and then under load."""
-    proc = server(plain)
-    label = "plain" if plain else "tuned"
+    proc = server(label, n)
     rows: dict[str, dict[str, float]] = {}
     floor = None
     try:
@@ -200,11 +212,14 @@ def run(daemon_src: UInput, floor_src: UInput, plain: bool) -> dict[str, dict[st
         finally:
             gen.terminate()
             tail = gen.communicate(timeout=60)[0].split()
+        Path(REPORT_FLAG).touch()
         rows["busy"], rows["floor busy"] = stats(f"{label}: daemon, busy", d), stats(f"{label}: floor, busy", f)
         sent, received = (int(x) for x in tail[-2:])
         print(f"    load: {CLIENTS} WS clients subscribed to key events ({2 * KEYS / took:.0f} daemon "
               f"keys/s), ~{sent / took:.0f} device updates/s over HTTP, ~{received / took:.0f} WS "
               "messages/s delivered", flush=True)
+        time.sleep(1.0)  # the probe, if any, prints its figures
+        Path(REPORT_FLAG).unlink(missing_ok=True)
         return rows
     finally:
         if floor is not None:
@@ -218,14 +233,14 @@ def main() -> int:
           "several times those of real hardware; compare the rows with each other", flush=True)
     with keyboard("Bench Keyboard", "bench/kbd/input0") as daemon_src, \
             keyboard("Floor Keyboard", "bench/floor/input0") as floor_src:
-        for plain in (False, True):
-            r = run(daemon_src, floor_src, plain)
-            print(f"  {'plain' if plain else 'tuned'}: daemon/floor p50 idle "
+        for n, label in enumerate(ROWS):
+            r = run(daemon_src, floor_src, label, n)
+            print(f"  {label}: daemon/floor p50 idle "
                   f"{r['idle']['p50'] / r['floor idle']['p50']:.2f}x (target <= 1.2x); "
                   f"busy/idle p99 daemon {r['busy']['p99'] / r['idle']['p99']:.2f}x (target <= 2x), "
                   f"floor {r['floor busy']['p99'] / r['floor idle']['p99']:.2f}x", flush=True)
     print("  tuned = 0.5 ms GIL switch interval + SCHED_FIFO remap thread; plain = CPython's 5 ms, "
-          "normal priority")
+          "normal priority; siX = tuned with an X ms interval")
     return 0
 
 
