@@ -110,12 +110,17 @@ export const state = new (class extends EventTarget {
         this.focus = d;
         this.changed("focus");
         break;
-      case "hw.state":
+      case "hw.state": {
+        const was = this.hw?.state;
         this.hw = d;
         if (this.status) this.status = { ...this.status, hw: d };
         this.changed("status");
-        this.refreshStatus().catch(() => {});  // its problems change with the hardware's state
+        // what stops remapping (status `problems`) changes when the keyboards become unreachable
+        // or reachable again; not on `stopped`, which a daemon going away sends last
+        const down = (s) => s === "unavailable" || s === "failed";
+        if (down(d.state) || (down(was) && d.state === "running")) this.refreshStatus().catch(() => {});
         break;
+      }
       default:
         break;
     }
