@@ -4,8 +4,9 @@ A collection GET returns `seq`: the snapshot reflects exactly the events up to i
 publishes after it has changed the store, and `publish` returns once the event has its seq;
 so while a write request is in flight a snapshot could show its change without its seq.
 Snapshot views (marked `@snapshot`) therefore start once no write is in flight, and new
-writes wait until the snapshot is read; the views read seq before the state. Both waits are
-bounded (QUIESCE_S).
+writes wait until the snapshot is read; the views read seq before the state. A snapshot that
+is waiting already holds new writes back, so a steady stream of writers cannot keep it waiting
+until its bound runs out. Both waits are bounded (QUIESCE_S).
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ class SnapshotGate:
 
     def __init__(self) -> None:
         self._writes = 0
-        self._snapshots = 0
+        self._snapshots = 0   # read, or waiting for the writes in flight to finish
         self._idle = threading.Condition()
 
     def begin_write(self, timeout: float) -> None:
@@ -49,9 +50,8 @@ class SnapshotGate:
     def begin_snapshot(self, timeout: float) -> bool:
         """A snapshot read starts once no write is in flight; False if it waited in vain."""
         with self._idle:
-            quiet = self._idle.wait_for(lambda: self._writes == 0, timeout)
-            self._snapshots += 1
-            return quiet
+            self._snapshots += 1  # from now on new writes wait: only those in flight finish first
+            return self._idle.wait_for(lambda: self._writes == 0, timeout)
 
     def end_snapshot(self) -> None:
         """That snapshot has been read."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -165,6 +166,30 @@ def test_snapshots_and_writes_do_not_overlap() -> None:
     hub.end_snapshot()
     assert started.wait(10)
     writer.join(10)
+    hub.end_write()
+
+
+def test_a_waiting_snapshot_holds_new_writes_back() -> None:
+    """Writers taking turns never leave the gate idle; a waiting snapshot must still get its turn."""
+    hub = SnapshotGate()
+    hub.begin_write(1)  # a write in flight
+    quiet = threading.Event()
+    reader = threading.Thread(target=lambda: hub.begin_snapshot(10) and quiet.set())
+    reader.start()
+    entered = threading.Event()
+    late = threading.Thread(target=lambda: (hub.begin_write(10), entered.set()))
+    deadline = time.monotonic() + 10
+    while not hub._snapshots:  # noqa: SLF001  (the reader is waiting: its count is up)
+        assert time.monotonic() < deadline
+        threading.Event().wait(0.001)  # polling a condition the gate exposes no event for
+    late.start()
+    assert not entered.wait(0.1)  # a new write waits behind the waiting snapshot
+    hub.end_write()  # the write in flight finishes: the snapshot goes first
+    assert quiet.wait(10) and not entered.is_set()
+    hub.end_snapshot()
+    assert entered.wait(10)
+    reader.join(10)
+    late.join(10)
     hub.end_write()
 
 
