@@ -21,6 +21,7 @@ from .keyboards import Keyboards
 from .native import NativeEvent, now_ms
 from .outbox import Outbox
 from .ports import EngineFactory, Provider
+from .priority import KeyPriority
 from .tuning import RT_PRIORITY, SWITCH_INTERVAL, run_realtime, shorten_switch_interval
 from .types import Config, DeviceInfo, HwState, Natives, Publish
 
@@ -52,6 +53,7 @@ class Loop:
         self._stopped = NativeEvent(self._natives)
         self._ready = NativeEvent(self._natives)
         self._asleep = self._natives.asleep_ms()  # time spent in suspend so far, as last seen
+        self.priority = KeyPriority(self._natives)  # the server gives way to unread keys (hw/priority.py)
 
     # -- called from any thread ------------------------------------------------------
     def start(self, publish: Publish, config: Config | None = None, timeout: float = 5.0) -> None:
@@ -93,6 +95,11 @@ class Loop:
         """Focus, layer operations and virtual keys (hw/layering.py); `cmd.done` when run."""
         self._inbox.send(cmd)
 
+    def give_way(self) -> bool:
+        """From the server's thread, between pieces of its work: if a keyboard has input the loop
+        has not read, wait (bounded) until it has; True if it waited (hw/priority.py)."""
+        return self.priority.give_way()
+
     def set_key_events(self, wanted: bool) -> None:
         """Publish a `key` event per input key, or stop (the virtual backend always does)."""
         self._inbox.send(KeyEvents(wanted))
@@ -120,6 +127,7 @@ class Loop:
                 keyboards.detach_all("shutdown")
             finally:
                 self.provider.close()
+                self.priority.close()
                 self._outbox.flush()
                 if self._outbox.state().state in ("running", "starting", "panic"):
                     self._outbox.set_state("stopped", "stopped")
@@ -137,6 +145,7 @@ class Loop:
                     fds[out] = (dev_id, True)
             hp = self.provider.hotplug_fd()
             self._watch = ([self._inbox.fd, *fds] + ([hp] if hp is not None else []), fds, hp)
+            self.priority.watch(fd for fd, (_, output) in fds.items() if not output)
         return self._watch
 
     def _serve(self) -> None:
@@ -152,6 +161,7 @@ class Loop:
                 due = -1.0  # a command may have scheduled something for now
                 if not self._commands():
                     return
+            read = False
             for ready in readable:
                 dev_id, output = fds.get(ready, ("", False))
                 kb = keyboards.by_id.get(dev_id)
@@ -159,6 +169,8 @@ class Loop:
                     kb.feedback()
                 elif kb is not None:
                     keyboards.read(kb)
+                    read = True
+            self.priority.served(read)
             if due is not None and due <= now_ms():  # timers and retries: only when one is due
                 retry = self.provider.hotplug_due()
                 if retry is not None and retry <= now_ms():

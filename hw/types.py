@@ -119,6 +119,7 @@ class Natives:
     allocate_lock: Callable[[], Any]
     simple_queue: Callable[[], Any]
     select: Callable[..., Any]
+    epoll: Callable[[], Any] = lambda: select.epoll()  # KeyPriority's (hw/priority.py)
     asleep_ms: Callable[[], float] = lambda: slept_ms()  # grows by the time the machine slept
 
 

@@ -6,22 +6,22 @@ seq, appending to the ring and queueing to clients happen in one step that never
 so does attaching a client (hello, replay, registration): replay and live can neither overlap
 nor leave a gap. `enrich` completes an hw event before it is sequenced; it must only read
 (it runs on this greenlet, which must never stall). Who wants to know which topics clients
-follow passes `on_topics`.
+follow passes `on_topics`. The remap loop shares the interpreter lock: a fan-out stops every few
+clients to `give_way` to a key the loop has not read yet (hw/priority.py; bounded, never yields).
 """
 from __future__ import annotations
 
-import collections
 import json
 import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..clock import now_iso
 from ..vocab import topic_of
 from .bus import Bus
+from .ring import CursorError, Entry, Ring
 
 log = logging.getLogger("keyrx.events")
 
@@ -29,6 +29,8 @@ BATCH, MAX_BACKOFF_S = 64, 5.0  # events per step before other greenlets get a t
 Enrich = Callable[[str, dict[str, Any]], dict[str, Any]]
 Encode = Callable[[bytes], bytes]  # JSON -> the bytes clients get; they end with the JSON
 OnTopics = Callable[[set[str], set[str]], None]  # (topics a client joined, topics it left)
+GiveWay = Callable[[], bool]  # the remap loop's hand-over (hw/priority.py): True if it waited
+GIVE_WAY_EVERY = 4  # clients written to between two give-ways in a fan-out
 
 
 def _plain(payload: bytes) -> bytes:
@@ -37,6 +39,10 @@ def _plain(payload: bytes) -> bytes:
 
 def _ignore(event: str, data: dict[str, Any]) -> dict[str, Any]:
     return data
+
+
+def _never() -> bool:
+    return False
 
 
 class WsClient(Protocol):
@@ -48,43 +54,24 @@ class WsClient(Protocol):
     def shutdown(self, code: int, reason: str) -> None: ...
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One event in the ring: its encoded bytes and where the JSON starts in them."""
-
-    seq: int
-    topic: str
-    frame: bytes
-    start: int
-
-    @property
-    def payload(self) -> memoryview:
-        return memoryview(self.frame)[self.start:]
-
-
-class CursorError(Exception):
-    """A cursor that cannot be served in full: the client must resync (reason in args[0])."""
-
-
 class Broadcaster:
     """Owns seq, epoch, the ring and the set of clients."""
 
     def __init__(self, bus: Bus, epoch: str, *, enrich: Enrich = _ignore, encode: Encode = _plain,
                  ring_size: int = 4096, ring_bytes: int = 256 << 20, wait_timeout: float = 2.0,
-                 on_topics: OnTopics | None = None) -> None:
+                 on_topics: OnTopics | None = None, give_way: GiveWay = _never) -> None:
         self.bus = bus
         self.epoch = epoch
         self.head = 0
-        self.ring: collections.deque[Entry] = collections.deque()
-        self.ring_size = max(1, ring_size)
-        self.ring_bytes = ring_bytes
-        self._ring_used = 0
+        self.ring = Ring(ring_size, ring_bytes)
         self._enrich = enrich
         self._encode = encode
         self._wait_timeout = wait_timeout
         self._lock = threading.Lock()  # a gevent lock under gevent; never held across a yield
         self.clients: set[WsClient] = set()
         self._on_topics = on_topics
+        self.give_way = give_way  # called between pieces of fan-out work, so keys go first
+        self.give_way_every = GIVE_WAY_EVERY
         self.last_loss = -1  # cursors at or before it may have missed a lost event
         self.loss_reason = ""
         self.state = "stopped"
@@ -161,6 +148,7 @@ class Broadcaster:
             items = self.bus.take(BATCH, timeout=1.0)
             self._inflight = list(items)
             for i, (event, data, done) in enumerate(items):
+                self.give_way()
                 data = self._enrich(event, data)  # reads only
                 # a lone event may be written straight to idle clients; a burst is queued
                 # so that each writer sends it in one go
@@ -191,12 +179,14 @@ class Broadcaster:
         topic = topic_of(event)
         self.head = seq  # only once it is serialized: a failure leaves no gap
         self.ring.append(Entry(seq, topic, frame, len(frame) - len(payload)))
-        self._ring_used += len(frame)
-        while len(self.ring) > self.ring_size or (self._ring_used > self.ring_bytes and len(self.ring) > 1):
-            self._ring_used -= len(self.ring.popleft().frame)
+        n = 0
         for client in self.clients:
-            if topic in client.topics and not client.offer(frame, direct=direct):
-                self.slow_disconnects += 1
+            if topic in client.topics:
+                n += 1
+                if n % self.give_way_every == 0:
+                    self.give_way()  # never yields to a greenlet: this step stays atomic
+                if not client.offer(frame, direct=direct):
+                    self.slow_disconnects += 1
 
     def _lose(self, reason: str) -> None:
         self.last_loss, self.loss_reason = self.head, reason
@@ -210,7 +200,7 @@ class Broadcaster:
     # -- cursors, replay, clients --------------------------------------------------------------
     @property
     def oldest(self) -> int:
-        return self.ring[0].seq if self.ring else self.head + 1
+        return self.ring.oldest(self.head)
 
     def resync(self, reason: str) -> dict[str, Any]:
         """The resync_required message."""
@@ -225,8 +215,7 @@ class Broadcaster:
             raise CursorError("cursor_too_old")
         if since <= self.last_loss:
             raise CursorError(self.loss_reason)
-        start = since - self.oldest + 1
-        return [self.ring[i] for i in range(start, len(self.ring))]
+        return self.ring.after(since, self.head)
 
     def since(self, since: int | None, epoch: str | None = None) -> list[Entry]:
         """The events after `since`, all of them, or CursorError; None: the whole ring."""
@@ -298,3 +287,6 @@ class Broadcaster:
         return {"state": self.state, "restarts": self.restarts, "last_error": self.last_error,
                 "head_seq": self.head, "oldest_seq": self.oldest, "ring": len(self.ring),
                 "slow_disconnects": self.slow_disconnects}
+
+
+__all__ = ["Broadcaster", "CursorError", "Entry", "WsClient"]

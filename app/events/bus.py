@@ -46,6 +46,7 @@ def natives() -> Natives:
         allocate_lock=monkey.get_original("_thread", "allocate_lock"),
         simple_queue=monkey.get_original("queue", "SimpleQueue"),
         select=monkey.get_original("select", "select"),
+        epoll=monkey.get_original("select", "epoll"),
     )
 
 

@@ -59,7 +59,8 @@ class Runtime:
         self.layers = Layers(loop, self.devices, self.profiles, self._cursor)
         self.events = Broadcaster(bus, secrets.token_hex(4), enrich=self.devices.enrich,
                                   encode=encode, ring_size=ring_size,
-                                  on_topics=KeySubscribers(self._key_interest))
+                                  on_topics=KeySubscribers(self._key_interest),
+                                  give_way=loop.give_way)
         self.key_events = False  # the loop publishes keystrokes only while someone listens
         self.started_at = time.monotonic()
         self.started = False

@@ -209,3 +209,31 @@ def test_the_loop_publishes_keystrokes_only_while_someone_listens() -> None:
     hub.set_topics(plain, {"key"})  # not attached any more: no effect on the count
     hub.attach(FakeClient({"device"}), None, None, 15)
     assert calls == [True, False]
+
+
+def test_a_fan_out_gives_way_to_the_remap_loop_every_few_clients() -> None:
+    offered: list[int] = []  # events offered so far, by client
+    at_give_way: list[int] = []
+
+    class Counting(FakeClient):
+        def offer(self, frame: bytes, replay: bool = False, direct: bool = False) -> bool:
+            if not replay:
+                offered.append(1)
+            return super().offer(frame, replay, direct)
+
+    def give_way() -> bool:
+        at_give_way.append(len(offered))
+        return False
+
+    b = Broadcaster(Bus(100, 1.0), "e1", enrich=identity, give_way=give_way)
+    clients = [Counting() for _ in range(10)]
+    for c in clients:
+        b.attach(c, None, None, 15)
+    b.start()
+    try:
+        b.publish("profile.created", {"name": "x"})
+        assert [c.next()["type"] for c in clients] == ["hello"] * 10
+        assert [c.next()["event"] for c in clients] == ["profile.created"] * 10
+    finally:
+        b.stop()
+    assert at_give_way == [0, 3, 7]  # before the event, then before the 4th and the 8th client

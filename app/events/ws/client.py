@@ -119,6 +119,7 @@ class Client:
         return out[0] if len(out) == 1 else b"".join(out)
 
     def _write(self, data: bytes) -> None:
+        self.broadcaster.give_way()  # a key the remap loop has not read yet goes first
         self.writing = True
         try:
             self.sock.send(data)
