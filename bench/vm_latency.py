@@ -34,7 +34,9 @@ PORT = 9868
 KEY_EVENTS_FLAG = "/tmp/keyrx-bench-key-events"  # read by bench/vm_wsgi.py
 REPORT_FLAG = "/tmp/keyrx-bench-report"  # asks bench/vm_wsgi.py's GIL probe (BENCH_PROBE) to print
 # the daemon configurations, run in this order in one boot (repeat one to alternate A/B):
-# "tuned", "plain", "siX" (tuned with an X ms switch interval)
+# "tuned", "plain", "siX" (tuned with an X ms switch interval), "nogive" (tuned, but the server
+# never gives way to an unread key: hw/priority.py), "everyN" (tuned, giving way every N clients);
+# "a+b" combines them
 ROWS = os.environ.get("BENCH_ROWS", "tuned,plain").split(",")
 
 
@@ -95,10 +97,20 @@ def stats(name: str, lat: list[float]) -> dict[str, float]:
 
 
 def row_env(label: str) -> dict[str, str]:
-    """What bench/vm_wsgi.py is told for a row of ROWS."""
-    if label.startswith("si"):
-        return {"BENCH_SWITCH_MS": label[2:]}
-    return {"BENCH_PLAIN": "1" if label == "plain" else ""}
+    """What bench/vm_wsgi.py is told for a row of ROWS ("a+b": both)."""
+    env = {"BENCH_PLAIN": ""}
+    for part in label.split("+"):
+        if part.startswith("si"):
+            env["BENCH_SWITCH_MS"] = part[2:]
+        elif part == "nogive":
+            env["BENCH_NO_GIVE_WAY"] = "1"
+        elif part.startswith("every"):
+            env["BENCH_GIVE_WAY_EVERY"] = part[5:]
+        elif part == "plain":
+            env["BENCH_PLAIN"] = "1"
+        elif part != "tuned":
+            raise SystemExit(f"unknown row {part!r} in BENCH_ROWS")
+    return env
 
 
 def server(label: str, n: int) -> subprocess.Popen[bytes]:
@@ -239,8 +251,9 @@ def main() -> int:
                   f"{r['idle']['p50'] / r['floor idle']['p50']:.2f}x (target <= 1.2x); "
                   f"busy/idle p99 daemon {r['busy']['p99'] / r['idle']['p99']:.2f}x (target <= 2x), "
                   f"floor {r['floor busy']['p99'] / r['floor idle']['p99']:.2f}x", flush=True)
-    print("  tuned = 0.5 ms GIL switch interval + SCHED_FIFO remap thread; plain = CPython's 5 ms, "
-          "normal priority; siX = tuned with an X ms interval")
+    print("  tuned = 0.5 ms GIL switch interval + SCHED_FIFO remap thread + the server gives way to "
+          "unread keys; plain = CPython's 5 ms, normal priority, no giving way; siX = tuned with an X ms "
+          "interval; nogive = tuned without giving way; everyN = giving way every N clients (default 4)")
     return 0
 
 
