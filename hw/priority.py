@@ -37,16 +37,20 @@ class KeyPriority:
 
     # -- the loop's thread ------------------------------------------------------------
     def watch(self, fds: Iterable[int]) -> None:
-        """Watch exactly `fds` (the keyboards' input fds the loop selects on)."""
+        """Watch exactly `fds` (the keyboards' input fds the loop selects on). Every fd is
+        registered again: a keyboard replugged in one round may have its predecessor's number,
+        whose registration the kernel dropped with the old file."""
         new = frozenset(fds)
         for fd in self._fds - new:
             try:
                 self._epoll.unregister(fd)
             except (OSError, ValueError):
                 pass  # closed already: epoll forgot it with the file
-        for fd in new - self._fds:
+        for fd in new:
             try:
                 self._epoll.register(fd, 0x001)  # EPOLLIN
+            except FileExistsError:
+                pass  # the same open file, still registered
             except (OSError, ValueError):
                 pass  # not pollable (a regular file in a test): never a reason to wait
         self._fds = new

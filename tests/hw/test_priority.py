@@ -121,3 +121,20 @@ def test_without_keyboards_or_after_close_nothing_waits() -> None:
     prio.close()
     os.write(w, b"x")
     assert not prio.give_way()
+
+
+def test_a_new_file_under_a_reused_fd_number_is_watched() -> None:
+    prio = KeyPriority(Natives.stdlib(), bound_s=0.01)
+    r, w = os.pipe()
+    prio.watch([r])
+    os.close(r)  # the keyboard goes; the kernel drops its registration with the file
+    r2, w2 = os.pipe()  # the next keyboard opened in the same round gets the same number
+    if r2 != r:
+        os.dup2(r2, r)
+        os.close(r2)
+    prio.watch([r])  # the loop's rebuilt set: the same numbers as before
+    os.write(w2, b"x")
+    assert prio.give_way()  # its unread input is seen (nobody serves: it waits out the bound)
+    prio.close()
+    for fd in (r, w, w2):
+        os.close(fd)
