@@ -35,6 +35,7 @@ def test_enabling_a_mouse_takes_it_and_its_click_settles_a_tap_hold(tmp_path: Pa
         deadline = time.monotonic() + 10
         while len(keys := key_events(api, seq)) < 5:  # on their way from the loop's thread
             assert time.monotonic() < deadline, keys
+            time.sleep(0.005)  # polling: leave the interpreter lock to the loop thread meanwhile
         assert [(k["device"], k["input"], k["output"]) for k in keys] == [
             (kbd, {"key": "f", "action": "press"}, []),
             (kbd, None, [{"key": "leftshift", "action": "press"}]),  # the hold, before the click

@@ -82,6 +82,8 @@ def test_layer_chip_devices_view_and_focus(ui: Page) -> None:
     expect(page.locator("#focus-chip")).to_be_hidden()
     page.check("#show-focus")
     expect(page.locator("#focus-chip")).to_have_text("no window")
+    frames = ui.sockets[0][1]  # the daemon confirms the topic before the focus changes
+    ui.wait_for(lambda: any(f.get("type") == "topics" and "focus" in f["topics"] for f in frames))
     d.put("/api/focus", json={"app_id": "kitty", "title": "vim"})
     expect(page.locator("#focus-chip")).to_have_text("kitty → term")
     expect(chip).to_have_text("base › term › nav")

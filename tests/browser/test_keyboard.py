@@ -152,7 +152,11 @@ def test_undo_and_redo(ui: Page) -> None:
     expect(page.locator("button.redo")).to_be_enabled()
     page.keyboard.press("Control+y")
     expect(key(page, "b")).to_contain_text("x")
-    page.keyboard.press("Control+Shift+z")  # nothing more to redo
+    expect(page.locator("button.redo")).to_be_disabled()
+    page.keyboard.press("Control+Shift+z")  # nothing more to redo: nothing changes
+    expect(page.locator("button.redo")).to_be_disabled()
+    expect(page.locator("button.undo")).to_be_enabled()
+    expect(key(page, "b")).to_contain_text("x")
     expect(page.locator("button.save")).to_be_enabled()
 
 

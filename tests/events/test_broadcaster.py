@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import queue
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -171,19 +170,26 @@ def test_snapshots_and_writes_do_not_overlap() -> None:
 
 def test_a_waiting_snapshot_holds_new_writes_back() -> None:
     """Writers taking turns never leave the gate idle; a waiting snapshot must still get its turn."""
+    blocked = {"reader": threading.Event(), "late": threading.Event()}
+
+    class Said(threading.Condition):
+        """The gate's condition, saying which thread blocked in it."""
+
+        def wait(self, timeout: float | None = None) -> bool:
+            blocked[threading.current_thread().name].set()
+            return super().wait(timeout)
+
     hub = SnapshotGate()
+    hub._idle = Said()  # noqa: SLF001  (injected before first use)
     hub.begin_write(1)  # a write in flight
     quiet = threading.Event()
-    reader = threading.Thread(target=lambda: hub.begin_snapshot(10) and quiet.set())
+    reader = threading.Thread(target=lambda: hub.begin_snapshot(10) and quiet.set(), name="reader")
     reader.start()
     entered = threading.Event()
-    late = threading.Thread(target=lambda: (hub.begin_write(10), entered.set()))
-    deadline = time.monotonic() + 10
-    while not hub._snapshots:  # noqa: SLF001  (the reader is waiting: its count is up)
-        assert time.monotonic() < deadline
-        threading.Event().wait(0.001)  # polling a condition the gate exposes no event for
+    late = threading.Thread(target=lambda: (hub.begin_write(10), entered.set()), name="late")
+    assert blocked["reader"].wait(10)  # the snapshot waits for the write in flight
     late.start()
-    assert not entered.wait(0.1)  # a new write waits behind the waiting snapshot
+    assert blocked["late"].wait(10) and not entered.is_set()  # a new write waits behind it
     hub.end_write()  # the write in flight finishes: the snapshot goes first
     assert quiet.wait(10) and not entered.is_set()
     hub.end_snapshot()
@@ -226,6 +232,7 @@ def test_a_fan_out_gives_way_to_the_remap_loop_every_few_clients() -> None:
         return False
 
     b = Broadcaster(Bus(100, 1.0), "e1", enrich=identity, give_way=give_way)
+    b.give_way_every = 4
     clients = [Counting() for _ in range(10)]
     for c in clients:
         b.attach(c, None, None, 15)
