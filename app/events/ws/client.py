@@ -95,8 +95,10 @@ class Client:
                     if left > 0:
                         self.wake.wait(left)
                         continue
-                    self.frames.append(control({"type": "heartbeat", "epoch": self.broadcaster.epoch,
-                                                "head_seq": self.broadcaster.head, "ts": now_iso()}))
+                    beat = control({"type": "heartbeat", "epoch": self.broadcaster.epoch,
+                                    "head_seq": self.broadcaster.head, "ts": now_iso()})
+                    self.frames.append(beat)
+                    self.queued += len(beat)  # counted like any frame: _batch takes it off
                 self._write(self._batch())
         except WriteTimeout as exc:
             self.broadcaster.slow_disconnects += 1
