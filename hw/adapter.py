@@ -120,8 +120,9 @@ class FrameSink:
         """Write the frame and its SYN_REPORT."""
         frame, self._frame = self._frame + SYN_FRAME, bytearray()
         view = memoryview(frame)
-        while view:  # uinput takes whole events; a short count only follows an error
-            view = view[os.write(self._fd, view):]
+        with translated("output device: write"):
+            while view:  # uinput takes whole events; a short count only follows an error
+                view = view[os.write(self._fd, view):]
 
     def fileno(self) -> int:
         """What select watches for the desktop's LED writes (for evdev.UInput: `fd` itself)."""

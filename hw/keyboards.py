@@ -124,7 +124,10 @@ class Keyboards:
             other.grab_at = None
             other.dirty = True
             if other.grabbed:
-                other.ungrab(what)
+                try:
+                    other.ungrab(what)
+                except Exception:  # one keyboard's failure must not keep the others grabbed
+                    log.exception("releasing %s on %s failed", other.info.id, what)
         combo = "panic combo" if what == "panic" else "pause chord"
         keys = " (Backspace+Escape+Enter)" if what == "panic" else ""
         self._outbox.set_state("panic", f"{combo}{keys} on {kb.info.name}: every keyboard released; "
@@ -180,7 +183,10 @@ class Keyboards:
         """Release every keyboard, then the pointer device (the loop is ending)."""
         try:
             for dev_id in list(self.by_id):
-                self.detach(dev_id, reason, disconnected=False)
+                try:
+                    self.detach(dev_id, reason, disconnected=False)
+                except Exception:  # one keyboard's failure must not keep the others grabbed
+                    log.exception("releasing %s (%s) failed", dev_id, reason)
         finally:
             self.pointer.close()
 

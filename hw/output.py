@@ -97,9 +97,11 @@ class Output:
         codes = list(reversed(self.down))
         for code in codes:
             self.key(code, 0)
-        self.syn()
-        if self.pointer is not None:
-            codes += self.pointer.release_held()
+        try:
+            self.syn()
+        finally:  # the shared pointer device lets go of this output's buttons whatever happened here
+            if self.pointer is not None:
+                codes += self.pointer.release_held()
         return codes
 
     def close(self) -> None:

@@ -3,6 +3,7 @@ LED, the pause chord and sleep; on the fakes of tests/fakes.py through the evdev
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -210,3 +211,24 @@ def test_the_loop_settings_are_checked_with_the_profile() -> None:
     options = compile_profile({"settings": {"layer_led": None, "pause_chord": "ctrl+alt+pause",
                                             "output_gap_ms": 0}, "layers": {"base": {}}}).options
     assert (options.layer_led, options.pause_chord, options.output_gap_ms) == (None, (29, 56, 119), 0.0)
+
+
+def test_one_keyboard_failing_to_let_go_does_not_keep_the_others(rig: Rig) -> None:
+    first_kbd = rig.plug(0)
+    second_kbd = rig.plug(1, "Second Keyboard", phys="usb-0000:00:14.0-3/input0")
+    rig.start()
+    rig.log.wait("device.grabbed")
+    rig.log.wait("device.grabbed")
+    first_kbd.keys((KEY_A, 1))
+    second_kbd.keys((KEY_A, 1))
+    rig.sync()
+    first, second = rig.outputs  # in the order they were attached, which is the order of release
+    assert first.held() == second.held() == {KEY_B}
+    r, w = os.pipe()  # the first output's writes now fail (EPIPE): its release raises
+    os.close(r)
+    os.dup2(w, first.fd)
+    os.close(w)
+    rig.loop.stop()
+    assert second.held() == set() and second.closed
+    assert second_kbd.closed and not second_kbd.grabbed
+    assert first_kbd.closed  # its source is let go of too, whatever its output did
