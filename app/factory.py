@@ -12,7 +12,7 @@ import hw
 
 from . import __version__, connections, defaults, errors, security, tokens, ui
 from .events import snapshots
-from .events.bus import blocking_offload
+from .events.offload import blocking_offload, native_later
 from .events.ws import frames
 from .events.ws import routes as ws_routes
 from .paths import LOOPBACK, default_data_dir, local_url
@@ -61,7 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, hw: hw.Loop | None = 
     from .api.schemas import ProfileSchema
 
     offload, write_lock = blocking_offload()
-    store = Store(data_dir / "keyrx.db", offload=offload, write_lock=write_lock)
+    store = Store(data_dir / "keyrx.db", offload=offload, write_lock=write_lock, later=native_later())
     security.tighten(data_dir, created=True)  # files the store made just now, under the umask
     runtime = build(app.config, hw, store, __version__,
                     validate=lambda doc: ProfileSchema().load(doc), encode=frames.text_frame)

@@ -18,7 +18,7 @@ from marshmallow import Schema
 import hw
 
 from ..errors import ApiError
-from ..events.bus import blocking_offload
+from ..events.offload import blocking_offload
 from ..services import Runtime
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")

@@ -23,12 +23,26 @@ log = logging.getLogger("keyrx.store")
 STARTED_FIX = "check what else may be missing; this note stays until KeyRx restarts"
 
 
-class Database:
-    """The connections to one database file; writes run through `offload` under `write_lock`."""
+Later = Callable[[float, Callable[[], None]], None]  # run it on a thread of its own after a delay
 
-    def __init__(self, path: Path, offload: Callable[..., Any], write_lock: Any) -> None:
+
+def timer_later(delay: float, fn: Callable[[], None]) -> None:
+    """`Later` with a daemon `threading.Timer` (a real thread when nothing is monkey-patched)."""
+    timer = threading.Timer(delay, fn)
+    timer.daemon = True
+    timer.start()
+
+
+class Database:
+    """The connections to one database file; writes run through `offload` under `write_lock`;
+    a backup put off by a burst of writes is taken by `later` (a native thread under gevent:
+    a patched Timer started in the threadpool would be a greenlet nobody runs)."""
+
+    def __init__(self, path: Path, offload: Callable[..., Any], write_lock: Any,
+                 later: Later = timer_later) -> None:
         self.path = path
         self._offload = offload
+        self._later = later
         self._write_lock = write_lock
         self._read_lock = threading.RLock()
         self._write_db: sqlite3.Connection | None = None
@@ -97,6 +111,12 @@ class Database:
             if self._write_db is not None:
                 self._backups.flush(self._write_db)
 
+    def _flush_later(self) -> None:
+        try:
+            self.flush_backup()
+        except Exception:  # its own thread: say it, the next write arms another
+            log.exception("store: the deferred backup failed")
+
     def _unavailable(self) -> Unavailable:
         return self._fault or Unavailable("the store is closed", "restart KeyRx", str(self.path))
 
@@ -127,9 +147,7 @@ class Database:
             self._last_write = None
             if self._backups.after_write(db) and not self._flush_due:
                 self._flush_due = True  # the end of a burst of writes is backed up too
-                timer = threading.Timer(BACKUP_EVERY_S, self._offload, (self.flush_backup, ()))
-                timer.daemon = True
-                timer.start()
+                self._later(BACKUP_EVERY_S, self._flush_later)
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from ..clock import now_iso
-from .database import Database
+from .database import Database, Later, timer_later
 from .errors import Conflict, MissingReference, NotFound, check_revision
 from .schema import DEVICE_INFO, DEVICE_SETTINGS, PROFILE_EXTRA, SCHEMA_VERSION
 
@@ -35,17 +35,18 @@ class Store:
     """One SQLite database in WAL mode; every write is one committed transaction.
 
     Writes (and their fsync, up to tens of ms) run through `offload`: under gevent the
-    server passes its threadpool, so a commit never stalls the hub, and `write_lock` is then
-    a native lock (the writes run in real threads). Reads use their own connection and a
-    lock of the caller's kind; WAL readers don't wait for the writer. Every write returns
-    the rows it wrote.
+    server passes its threadpool, so a commit never stalls the hub, `write_lock` is then
+    a native lock (the writes run in real threads) and `later` starts native threads. Reads
+    use their own connection and a lock of the caller's kind; WAL readers don't wait for the
+    writer. Every write returns the rows it wrote.
     """
 
     def __init__(self, path: Path | str, offload: Offload | None = None,
-                 write_lock: Any = None) -> None:
+                 write_lock: Any = None, later: Later | None = None) -> None:
         self.path = str(path)
         self._offload: Offload = offload or (lambda fn, args=(), kwargs=None: fn(*args, **(kwargs or {})))
-        self._db = Database(Path(self.path), self._offload, write_lock or threading.RLock())
+        self._db = Database(Path(self.path), self._offload, write_lock or threading.RLock(),
+                            later or timer_later)
 
     def problems(self) -> list[dict[str, str]]:
         """What is wrong with the database now (empty when nothing), for /api/status."""

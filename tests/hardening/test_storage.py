@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import resource
 import sqlite3
+import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,22 @@ def test_a_truncated_database_is_restored_from_the_backup_with_a_warning(tmp_pat
         (problem,) = d.get("/api/status").json()["problems"]
         assert "restored it from" in problem["detail"]
     assert "restored it from" in (tmp_path / "daemon.log").read_text()
+
+
+def test_the_end_of_a_burst_of_writes_reaches_the_backup_while_running(tmp_path: Path) -> None:
+    """Writes within a second of the last backup are put off, then taken by a timer thread."""
+    data = tmp_path / "data"
+    with running(tmp_path, KEYRX_DATA_DIR=str(data)) as d:
+        for name in ("one", "two", "three"):  # a burst: only the first is backed up at once
+            assert d.post("/api/profiles", json={"name": name, **CAPS}).status_code == 201
+        deadline = time.monotonic() + 15
+        while True:  # polling the backup file while the daemon runs (no stop, which also flushes)
+            with closing(sqlite3.connect(data / "keyrx.db.bak")) as bak:
+                names = {row[0] for row in bak.execute("SELECT name FROM profiles")}
+            if names >= {"one", "two", "three"}:
+                break
+            assert time.monotonic() < deadline, f"the backup holds only {sorted(names)}"
+            time.sleep(0.05)
 
 
 def test_a_truncated_database_without_backup_is_never_a_new_store(tmp_path: Path) -> None:

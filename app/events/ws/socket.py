@@ -14,7 +14,8 @@ import threading
 import time
 from typing import Any
 
-from ..bus import gevent_active, gevent_timeout
+from ..bus import gevent_active
+from ..offload import gevent_timeout
 
 
 class WriteTimeout(OSError):
