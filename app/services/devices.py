@@ -146,7 +146,7 @@ class Devices:
 
     # -- writes --------------------------------------------------------------------------
     def update(self, device_id: str, expect: int | None, changes: Row) -> Row:
-        """Change label/enabled/profile; the loop runs the change before this returns."""
+        """Change label/enabled/profile; waits (bounded) until the loop runs the change."""
         try:
             before, after = self._store.update_device(device_id, expect, changes)
         except NotFound as exc:

@@ -206,11 +206,12 @@ class Profiles:
     def activate(self, name: str | None) -> str | None:
         """Make `name` the active profile (None: pass-through) and wait until the loop runs it."""
         previous = self._store.set_active_profile(name)
-        if not self._apply():
-            raise NotApplied("the profile is stored as active but the remap loop did not take it "
-                             "in time; see /api/status")
-        if name is None:
+        applied = self._apply()
+        if name is None:  # stored: clients hear of it whether or not the loop was in time
             self._publish("profile.deactivated", {"previous": previous})
         else:
             self._publish("profile.activated", {"name": name, "previous": previous})
+        if not applied:
+            raise NotApplied("the profile is stored as active but the remap loop did not take it "
+                             "in time; see /api/status")
         return name

@@ -62,6 +62,7 @@ class Runtime:
                                   on_topics=KeySubscribers(self._key_interest),
                                   give_way=loop.give_way)
         self.key_events = False  # the loop publishes keystrokes only while someone listens
+        self.apply_timeout = HW_APPLY_TIMEOUT  # how long a change waits for the loop to take it
         self.started_at = time.monotonic()
         self.started = False
 
@@ -130,10 +131,10 @@ class Runtime:
             return True
         waiter = Waiter()
         self.loop.apply(config, waiter.set)
-        ok = waiter.wait(HW_APPLY_TIMEOUT)
+        ok = waiter.wait(self.apply_timeout)
         if not ok:
-            log.error("the remap loop did not take the new configuration within %.0f s",
-                      HW_APPLY_TIMEOUT)
+            log.error("the remap loop did not take the new configuration within %.1f s",
+                      self.apply_timeout)
         return ok
 
     def status(self, *, greenlets: bool = False) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Profiles through the Flask test client."""
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from tests.conftest import CAPS, ApiClient
@@ -182,3 +183,26 @@ def test_one_answer_lists_every_error_as_keyrx_check_does(api: ApiClient) -> Non
     assert r.get_json()["errors"]["layers.base.x"] == ["unknown key 'escape' (did you mean 'esc'?)"]
     r = api.post("/api/profiles", json={"name": "bad name!", "layers": "not a map"})
     assert set(r.get_json()["errors"]) == {"name", "layers"}  # no second word on a field that failed
+
+
+def test_an_activation_the_loop_did_not_take_in_time_is_still_published(app: Any, api: ApiClient) -> None:
+    runtime = app.extensions["keyrx"]
+    create(api)
+    seq = api.get("/api/status").get_json()["seq"]
+    go, inside = threading.Event(), threading.Event()
+
+    def hold(error: BaseException | None) -> None:  # keeps the loop's thread busy until `go`
+        inside.set()
+        go.wait(30)
+
+    runtime.loop.apply(runtime.hw_config(), hold)
+    assert inside.wait(10)
+    runtime.apply_timeout = 0.2
+    try:
+        body = assert_problem(api.post("/api/profiles/coding/activate"), 503)
+        assert "stored as active" in body["detail"]
+    finally:
+        go.set()
+    assert api.get("/api/active-profile").get_json() == {"name": "coding"}
+    events = api.get(f"/api/events?since={seq}&topics=profile").get_json()["events"]
+    assert [(e["event"], e["data"]["name"]) for e in events] == [("profile.activated", "coding")]
