@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
+from ..events.snapshots import publishes_nothing
 from . import json_body, load, runtime
 from .schemas import CaptureSchema
 
@@ -10,6 +11,7 @@ bp = Blueprint("capture", __name__, url_prefix="/api")
 
 
 @bp.post("/capture")
+@publishes_nothing
 def capture() -> Response:
     body = load(CaptureSchema(), json_body())
     return jsonify(runtime().devices.capture(body["device"], body["timeout_ms"]))

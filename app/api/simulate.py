@@ -9,6 +9,7 @@ from marshmallow import ValidationError
 import hw
 
 from ..errors import flatten
+from ..events.snapshots import publishes_nothing
 from . import json_body, load, runtime
 from .schemas import ProfileSchema, SimulateSchema
 
@@ -29,6 +30,7 @@ def _profile(profile: Any) -> Any:
 
 
 @bp.post("/simulate")
+@publishes_nothing
 def simulate() -> Response:
     data = load(SimulateSchema(), json_body())
     profile = _profile(data["profile"])

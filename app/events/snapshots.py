@@ -27,6 +27,13 @@ def snapshot(view: F) -> F:
     return view
 
 
+def publishes_nothing(view: F) -> F:
+    """Mark a write view that publishes no event (a capture waiting up to 30 s for a key, a
+    simulation): it never holds snapshots back."""
+    view.keyrx_quiet = True  # type: ignore[attr-defined]
+    return view
+
+
 class SnapshotGate:
     """Counts writes and snapshot reads in flight, and makes each kind wait for the other."""
 
@@ -61,19 +68,21 @@ class SnapshotGate:
 
 
 def install(app: Flask, gate: SnapshotGate) -> None:
-    """Every /api write and every `@snapshot` view passes through `gate`."""
+    """Every /api write (but `@publishes_nothing` ones) and every `@snapshot` view passes
+    through `gate`."""
 
     @app.before_request
     def _begin() -> None:
         if not request.path.startswith("/api/"):
             return
-        if request.method in WRITES:
+        view = app.view_functions.get(request.endpoint or "")
+        if request.method in WRITES and not getattr(view, "keyrx_quiet", False):
             # the body first: a peer that trickles it must not hold every snapshot meanwhile
             # (under gunicorn it is in memory already, read within KEYRX_BODY_TIMEOUT_S)
             request.get_data(cache=True)
             gate.begin_write(QUIESCE_S)
             g.keyrx_write = True
-        elif getattr(app.view_functions.get(request.endpoint or ""), "keyrx_snapshot", False):
+        elif getattr(view, "keyrx_snapshot", False):
             gate.begin_snapshot(QUIESCE_S)
             g.keyrx_snapshot = True
 

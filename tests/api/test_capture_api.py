@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from app.events.snapshots import QUIESCE_S
 from tests.api.test_profiles import assert_problem
 from tests.conftest import ApiClient
 from tests.e2e.capture import wait_armed
@@ -109,3 +110,16 @@ def test_bodies_are_validated_with_dotted_paths(api: ApiClient) -> None:
     assert_problem(api.post("/api/capture", json=[1]), 422)
     assert_problem(api.post("/api/capture", data="{}", content_type="text/plain"), 415)
     assert api.post("/api/capture", json={}, headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_a_pending_capture_holds_no_snapshot_back(app: Flask, api: ApiClient) -> None:
+    one, two = setup(api)
+    pending = Background(app, "/api/capture", {"timeout_ms": 20000})
+    armed(api, two)
+    t0 = time.monotonic()
+    r = api.get("/api/devices")  # a snapshot: it would wait out QUIESCE_S behind a write in flight
+    took = time.monotonic() - t0
+    assert r.status_code == 200 and took < QUIESCE_S / 2, f"the snapshot took {took:.2f} s"
+    tap = {"events": [{"key": "capslock", "action": "tap"}]}
+    assert api.post(f"/api/devices/{one}/inject", json=tap).status_code == 202
+    assert pending.result().get_json()["key"] == "capslock"
