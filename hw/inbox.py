@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .capture import CaptureDone
 from .engine.apps import Focus
 from .engine.layerops import LayerOp
+from .errors import HwError
 from .native import Wake
 from .types import Config, Natives
 
@@ -87,17 +88,24 @@ Command = Apply | CaptureKey | Inject | KeyEvents | SetFocus | LayerCommand | Vi
 
 
 class Inbox:
-    """Any thread sends; the loop selects on `fd` and takes what was sent, in order."""
+    """Any thread sends; the loop selects on `fd` and takes what was sent, in order. Once the
+    loop has ended (`close`), a command is answered at once with an HwError, never queued."""
 
     def __init__(self, natives: Natives) -> None:
         self._queue: queue.SimpleQueue[Command] = natives.simple_queue()
         self._wake = Wake()
         self.fd = self._wake.r
+        self.closed = False
 
     def send(self, cmd: Command) -> None:
         """Queue a command and wake the loop (never blocks)."""
+        if self.closed:
+            _refuse(cmd)
+            return
         self._queue.put(cmd)
         self._wake.poke()
+        if self.closed:  # closed meanwhile, after its last take: answer what is left
+            self.close()
 
     def take(self) -> list[Command]:
         """Every command sent so far (in the loop thread)."""
@@ -108,6 +116,23 @@ class Inbox:
                 taken.append(self._queue.get_nowait())
             except queue.Empty:
                 return taken
+
+    def close(self) -> None:
+        """The loop has ended: answer every command still queued, and every later one."""
+        self.closed = True
+        while True:
+            try:
+                _refuse(self._queue.get_nowait())
+            except queue.Empty:
+                return
+
+
+def _refuse(cmd: Command) -> None:
+    error = HwError("the remap loop is not running; see /api/status")
+    if isinstance(cmd, CaptureKey):
+        cmd.done(None, error)
+    elif not isinstance(cmd, (KeyEvents, Stop)) and cmd.done is not None:
+        cmd.done(error)
 
 
 __all__ = ["Apply", "CaptureKey", "Command", "Done", "Inbox", "Inject", "KeyEvents", "LayerCommand", "SetFocus",

@@ -128,6 +128,7 @@ class Loop:
             finally:
                 self.provider.close()
                 self.priority.close()
+                self._inbox.close()  # nothing takes commands any more: answer them
                 self._outbox.flush()
                 if self._outbox.state().state in ("running", "starting", "panic"):
                     self._outbox.set_state("stopped", "stopped")

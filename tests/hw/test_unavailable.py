@@ -1,6 +1,7 @@
 """Without /dev/uinput the evdev backend is unavailable, says what to do, and the API keeps working."""
 from __future__ import annotations
 
+import queue
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,22 @@ def test_no_hardware_asked_for_is_no_problem(tmp_path: Path) -> None:
     finally:
         app.extensions["keyrx"].stop()
         app.extensions["keyrx"].store.close()
+
+
+def test_a_loop_that_ended_answers_commands_instead_of_piling_them_up() -> None:
+    loop = hw.create_backend("none")
+    loop.start(lambda event, data: None)
+    assert loop.state().state == "unavailable"
+    answers: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
+    for _ in range(3):
+        loop.inject("kbd", [], answers.put)
+        loop.apply(hw.Config(), answers.put)
+    loop.set_key_events(True)  # nothing to answer: dropped
+    caught: queue.SimpleQueue[tuple[object, BaseException | None]] = queue.SimpleQueue()
+    loop.capture(None, 1000, lambda got, error: caught.put((got, error)))
+    errors = [answers.get(timeout=10) for _ in range(6)]
+    assert all(isinstance(e, hw.HwError) and "not running" in str(e) for e in errors)
+    got, error = caught.get(timeout=10)
+    assert got is None and isinstance(error, hw.HwError)
+    assert loop._inbox._queue.empty()  # noqa: SLF001  (nothing left to grow)
+    loop.stop()
