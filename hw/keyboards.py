@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .capture import Capture
-from .errors import DeviceGone, NotSupported, UnknownDevice
+from .errors import DeviceGone, HwError, NotSupported, UnknownDevice
 from .inbox import Steps
 from .keyboard import Keyboard
 from .layering import Layering
@@ -55,20 +55,32 @@ class Keyboards:
 
     # -- input and timers ------------------------------------------------------------------
     def read(self, kb: Keyboard) -> None:
-        """Read what the keyboard has; detach it when it is gone."""
+        """Read what the keyboard has; detach it when it is gone or its device fails."""
         try:
             kb.read()
-        except DeviceGone as exc:
-            log.warning("device %s: %s; detaching", kb.info.id, exc)
-            self.detach(kb.info.id, "unplugged", disconnected=True)
+        except HwError as exc:
+            self._failed(kb, exc)
         self._after(kb)
 
     def tick(self, now: float) -> None:
         """Run every keyboard's due timers."""
         for kb in list(self.by_id.values()):
-            kb.tick(now)
+            try:
+                kb.tick(now)
+            except HwError as exc:
+                self._failed(kb, exc)
             self._after(kb)
         self._capture.expire(now, self.by_id)
+
+    def _failed(self, kb: Keyboard, exc: HwError) -> None:
+        """One keyboard's node or output failed: let go of it alone; the others go on."""
+        gone = isinstance(exc, DeviceGone)
+        log.log(logging.WARNING if gone else logging.ERROR, "device %s: %s; %s", kb.info.id, exc,
+                "detaching" if gone else "released")
+        try:
+            self.detach(kb.info.id, "unplugged" if gone else "error", disconnected=gone)
+        except HwError as again:  # its output fails again while it lets go: said, and it is gone
+            log.error("releasing %s: %s", kb.info.id, again)
 
     def first_deadline(self, first: float | None) -> float | None:
         """The earliest keyboard deadline, or `first` when that is sooner."""

@@ -232,3 +232,25 @@ def test_one_keyboard_failing_to_let_go_does_not_keep_the_others(rig: Rig) -> No
     assert second.held() == set() and second.closed
     assert second_kbd.closed and not second_kbd.grabbed
     assert first_kbd.closed  # its source is let go of too, whatever its output did
+
+
+def test_a_keyboard_whose_output_fails_is_let_go_of_and_the_others_go_on(rig: Rig) -> None:
+    first_kbd = rig.plug(0)
+    second_kbd = rig.plug(1, "Second Keyboard", phys="usb-0000:00:14.0-3/input0")
+    rig.start()
+    rig.log.wait("device.grabbed")
+    rig.log.wait("device.grabbed")
+    rig.sync()  # all the grabs wrote is out
+    first, second = rig.outputs
+    r, w = os.pipe()  # the first output's writes now fail (EPIPE)
+    os.close(r)
+    os.dup2(w, first.fd)
+    os.close(w)
+    failing = next(d.id for d in rig.loop.devices() if d.name == "Fake Keyboard")
+    first_kbd.keys((KEY_A, 1))  # one batch: the loop closes the node once its output fails
+    assert rig.log.wait("device.released", reason="error")["device"]["id"] == failing
+    assert first_kbd.closed and not first_kbd.grabbed
+    second_kbd.keys((KEY_A, 1), (KEY_A, 0))
+    rig.sync()
+    assert second.keys() == [(KEY_B, 1), (KEY_B, 0)]  # the loop went on
+    assert rig.loop.state().state == "running"
