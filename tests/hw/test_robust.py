@@ -12,7 +12,7 @@ import pytest
 
 from hw import Config, DeviceConfig, Natives, compile_profile, validate_profile
 from hw.ecodes import EV_KEY, EV_LED
-from tests.fakes import FakeInfo, FakeInputDevice
+from tests.fakes import FakeInfo, FakeInputDevice, FakeUInput
 from tests.hw.rig import KEY_A, KEY_B, KEY_CAPSLOCK, KEY_X, REMAP, Rig
 
 KEY_H, KEY_I, KEY_P, KEY_F1, KEY_LEFTCTRL, KEY_LEFTALT, KEY_LEFT = 35, 23, 25, 59, 29, 56, 105
@@ -213,21 +213,32 @@ def test_the_loop_settings_are_checked_with_the_profile() -> None:
     assert (options.layer_led, options.pause_chord, options.output_gap_ms) == (None, (29, 56, 119), 0.0)
 
 
-def test_one_keyboard_failing_to_let_go_does_not_keep_the_others(rig: Rig) -> None:
-    first_kbd = rig.plug(0)
-    second_kbd = rig.plug(1, "Second Keyboard", phys="usb-0000:00:14.0-3/input0")
+def two_grabbed(rig: Rig) -> tuple[FakeInputDevice, FakeInputDevice]:
+    """Two keyboards plugged in, grabbed, and all their grabs wrote out."""
+    kbds = rig.plug(0), rig.plug(1, "Second Keyboard", phys="usb-0000:00:14.0-3/input0")
     rig.start()
     rig.log.wait("device.grabbed")
     rig.log.wait("device.grabbed")
+    rig.sync()
+    return kbds
+
+
+def breaking(out: FakeUInput) -> None:
+    """From now on writes to this output fail (EPIPE)."""
+    r, w = os.pipe()
+    os.close(r)
+    os.dup2(w, out.fd)
+    os.close(w)
+
+
+def test_one_keyboard_failing_to_let_go_does_not_keep_the_others(rig: Rig) -> None:
+    first_kbd, second_kbd = two_grabbed(rig)
     first_kbd.keys((KEY_A, 1))
     second_kbd.keys((KEY_A, 1))
     rig.sync()
     first, second = rig.outputs  # in the order they were attached, which is the order of release
     assert first.held() == second.held() == {KEY_B}
-    r, w = os.pipe()  # the first output's writes now fail (EPIPE): its release raises
-    os.close(r)
-    os.dup2(w, first.fd)
-    os.close(w)
+    breaking(first)  # its release raises
     rig.loop.stop()
     assert second.held() == set() and second.closed
     assert second_kbd.closed and not second_kbd.grabbed
@@ -235,17 +246,9 @@ def test_one_keyboard_failing_to_let_go_does_not_keep_the_others(rig: Rig) -> No
 
 
 def test_a_keyboard_whose_output_fails_is_let_go_of_and_the_others_go_on(rig: Rig) -> None:
-    first_kbd = rig.plug(0)
-    second_kbd = rig.plug(1, "Second Keyboard", phys="usb-0000:00:14.0-3/input0")
-    rig.start()
-    rig.log.wait("device.grabbed")
-    rig.log.wait("device.grabbed")
-    rig.sync()  # all the grabs wrote is out
+    first_kbd, second_kbd = two_grabbed(rig)
     first, second = rig.outputs
-    r, w = os.pipe()  # the first output's writes now fail (EPIPE)
-    os.close(r)
-    os.dup2(w, first.fd)
-    os.close(w)
+    breaking(first)
     failing = next(d.id for d in rig.loop.devices() if d.name == "Fake Keyboard")
     first_kbd.keys((KEY_A, 1))  # one batch: the loop closes the node once its output fails
     assert rig.log.wait("device.released", reason="error")["device"]["id"] == failing
