@@ -182,7 +182,8 @@ class ProfileCompiler:
         for kind, compile_kind in KINDS.items():
             if kind in value:
                 return compile_kind(self, path, value, scope)
-        self.error(path, UNKNOWN)
+        close = [m for f in value for m in difflib.get_close_matches(str(f), KINDS, n=1, cutoff=0.75)]
+        self.error(path, UNKNOWN + (f" (did you mean '{close[0]}'?)" if close else ""))
         return NULL
 
     # --- the parts every action is made of ---------------------------------------------

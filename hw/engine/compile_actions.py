@@ -173,8 +173,8 @@ KINDS: dict[str, Kind] = {
 }
 """An action object's kind by the first of these fields it has (so `layer` + `macro` is a layer)."""
 
-UNKNOWN = ("unknown action: expected a key, null, or an object with one of "
-           "key, layer, toggle, switch, swap, clear, oneshot, repeat_last, tap/hold, macro")
+UNKNOWN = ("unknown action: expected a key, null, or an object with one of " + ", ".join(
+    dict.fromkeys(["key", *("tap/hold" if k in ("tap", "hold") else k for k in KINDS)])))
 
 
 def plain(action: Action) -> Plain:

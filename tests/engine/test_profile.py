@@ -49,8 +49,13 @@ def test_example_profile_from_api_doc_is_valid() -> None:
     (base(a="ctrl+ctrl"), {"layers.base.a": ["key 'ctrl' repeated in chord 'ctrl+ctrl'"]}),
     (base(a=5), {"layers.base.a": ["must be a key name, a chord, null or an action object"]}),
     (base(a={"bogus": 1}), {"layers.base.a": [
-        ("unknown action: expected a key, null, or an object with one of key, layer, toggle, "
-         "switch, swap, clear, oneshot, repeat_last, tap/hold, macro")]}),
+        ("unknown action: expected a key, null, or an object with one of key, oneshot, layer, toggle, "
+         "switch, swap, clear, repeat_last, tap/hold, macro, tap_dance, caps_word, leader, wheel, move, "
+         "move_scale, unicode")]}),
+    (base(a={"tap_danse": ["a", "b"]}), {"layers.base.a": [
+        ("unknown action: expected a key, null, or an object with one of key, oneshot, layer, toggle, "
+         "switch, swap, clear, repeat_last, tap/hold, macro, tap_dance, caps_word, leader, wheel, move, "
+         "move_scale, unicode (did you mean 'tap_dance'?)")]}),
     (base(a={"key": "b", "repeat": "no"}), {"layers.base.a.repeat": ["must be true or false"]}),
     (base(a={"key": "b", "colour": 1}), {"layers.base.a.colour": ["unknown field"]}),
     (base(a={"tap": "b"}), {"layers.base.a.hold": ["required with a tap-hold"]}),
