@@ -80,6 +80,11 @@ class Capture:
         if self.deadline is not None and self.deadline <= now:
             self._end(Captured(None, None), None, keyboards)
 
+    def slept(self, keyboards: Mapping[str, Keyboard]) -> None:
+        """The machine slept: a pending capture ends as if it timed out (nobody was there)."""
+        if self._done is not None:
+            self._end(Captured(None, None), None, keyboards)
+
     def check(self, why: str, keyboards: Mapping[str, Keyboard]) -> None:
         """After keyboards were released or went away: end if none it listens to is grabbed."""
         if self._done is not None and not any(kb.capturing and kb.grabbed for kb in keyboards.values()):

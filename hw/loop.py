@@ -185,6 +185,7 @@ class Loop:
     def _resume(self) -> None:
         """The machine slept: let go of what keys and timers held, say so, then look again."""
         self._asleep, before = self._natives.asleep_ms(), self._outbox.state()
+        self._capture.slept(self._keyboards.by_id)
         self._keyboards.slept(now_ms())
         self._outbox.set_state("suspended", "the machine slept: held keys released, pending keys dropped")
         self.provider.rescan()  # resynchronised above from the kernel's key state; now the devices

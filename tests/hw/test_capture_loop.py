@@ -1,12 +1,15 @@
 """Picking a physical key (hw/capture.py): the loop consumes the picked press, on fake evdev nodes."""
 from __future__ import annotations
 
+import dataclasses
 import queue
+from pathlib import Path
 
 import pytest
 
-from hw import Busy, Captured, Config, DeviceConfig, NotGrabbed, UnknownDevice
+from hw import Busy, Captured, Config, DeviceConfig, Natives, NotGrabbed, UnknownDevice
 from tests.hw.rig import REMAP, Rig
+from tests.hw.test_robust import SleepClock
 
 KEY_A, KEY_B, KEY_X, KEY_ESC, KEY_BACKSPACE, KEY_ENTER, KEY_CAPSLOCK = 30, 48, 45, 1, 14, 28, 58
 Answer = tuple[Captured | None, BaseException | None]
@@ -95,3 +98,19 @@ def test_losing_the_keyboard_cancels_the_capture(rig: Rig, how: str) -> None:
         rig.apply(Config(default_profile=REMAP, devices={dev: DeviceConfig(enabled=False)}))
     result, error = answers.get(timeout=10)
     assert result is None and isinstance(error, NotGrabbed) and "cancelled" in str(error)
+
+
+def test_a_capture_pending_when_the_machine_sleeps_ends_as_if_it_timed_out(tmp_path: Path) -> None:
+    clock = SleepClock()
+    rig = Rig(tmp_path, natives=dataclasses.replace(Natives.stdlib(), asleep_ms=clock))
+    try:
+        kbd = rig.grabbed()
+        answers = capture(rig, timeout_ms=60_000)
+        clock.ms += 30_000.0  # the machine slept; the next wake-up sees it
+        rig.sync()
+        assert answers.get(timeout=10) == (Captured(None, None), None)
+        kbd.keys((KEY_CAPSLOCK, 1), (KEY_CAPSLOCK, 0))  # after the resume: typed as usual
+        rig.sync()
+        assert rig.out().keys()[-2:] == [(KEY_ESC, 1), (KEY_ESC, 0)]
+    finally:
+        rig.loop.stop()
