@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -43,6 +43,11 @@ MIGRATIONS: list[str] = [
     # 3: profile fields beyond those, as one JSON object (PROFILE_EXTRA)
     """
     ALTER TABLE profiles ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'
+    """,
+    # 4: what a device is (keyboard, consumer, pointer, other), so a device not seen this run
+    # still says it; NULL for devices recorded before
+    """
+    ALTER TABLE devices ADD COLUMN kind TEXT
     """,
 ]
 

@@ -195,7 +195,7 @@ class Store:
     # -- devices -----------------------------------------------------------------------
     @staticmethod
     def _device(row: sqlite3.Row) -> Row:
-        d = {k: row[k] for k in ("id", *DEVICE_INFO, "label", "profile", "last_seen", "revision")}
+        d = {k: row[k] for k in ("id", *DEVICE_INFO, "kind", "label", "profile", "last_seen", "revision")}
         d["enabled"] = bool(row["enabled"])
         return d
 
@@ -225,14 +225,16 @@ class Store:
         for info in infos:
             if insert:
                 db.execute(
-                    "INSERT INTO devices (id, name, path, bus, vendor, product, phys, uniq, last_seen, enabled)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                    "INSERT INTO devices (id, name, path, bus, vendor, product, phys, uniq, last_seen, enabled, kind)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
                     " name = excluded.name, path = excluded.path, phys = excluded.phys,"
-                    " last_seen = excluded.last_seen",
-                    (info["id"], *(info.get(k, "") for k in DEVICE_INFO), ts, int(info.get("default_enabled", True))))
+                    " last_seen = excluded.last_seen, kind = COALESCE(excluded.kind, kind)",
+                    (info["id"], *(info.get(k, "") for k in DEVICE_INFO), ts, int(info.get("default_enabled", True)),
+                     info.get("kind")))
             else:
-                db.execute("UPDATE devices SET name = ?, path = ?, phys = ?, last_seen = ? WHERE id = ?",
-                           (*(info.get(k, "") for k in ("name", "path", "phys")), ts, info["id"]))
+                db.execute("UPDATE devices SET name = ?, path = ?, phys = ?, last_seen = ?, kind = COALESCE(?, kind)"
+                           " WHERE id = ?",
+                           (*(info.get(k, "") for k in ("name", "path", "phys")), ts, info.get("kind"), info["id"]))
             row = db.execute("SELECT * FROM devices WHERE id = ?", (info["id"],)).fetchone()
             if row is not None:
                 rows.append(self._device(row))

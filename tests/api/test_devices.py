@@ -8,7 +8,7 @@ from app import create_app
 from hw.engine import Engine
 from hw.virtual import VirtualProvider
 from tests.api.test_profiles import assert_problem, create
-from tests.conftest import TOKEN, ApiClient
+from tests.conftest import TOKEN, ApiClient, make_app
 
 
 def device_ids(api: ApiClient) -> list[str]:
@@ -99,3 +99,19 @@ def test_inject_is_refused_on_real_keyboards(tmp_path: Path) -> None:
     finally:
         app.extensions["keyrx"].stop()
         app.extensions["keyrx"].store.close()
+
+
+def test_a_device_not_seen_this_run_still_says_what_it_is(tmp_path: Path) -> None:
+    first = make_app(tmp_path)
+    try:
+        assert len(device_ids(ApiClient(first.test_client()))) == 2
+    finally:
+        first.extensions["keyrx"].stop()
+        first.extensions["keyrx"].store.close()
+    again = make_app(tmp_path, VIRTUAL_KEYBOARDS=1)  # the second keyboard is not there this time
+    try:
+        devices = ApiClient(again.test_client()).get("/api/devices").get_json()["devices"]
+        assert [(d["connected"], d["kind"]) for d in devices] == [(True, "keyboard"), (False, "keyboard")]
+    finally:
+        again.extensions["keyrx"].stop()
+        again.extensions["keyrx"].store.close()
