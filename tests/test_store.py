@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from app.store import SCHEMA_VERSION, Conflict, NotFound, StaleRevision, Store, Unavailable
+from app.store.schema import MIGRATIONS
 
 BODY = {"description": "", "settings": {}, "layers": {"base": {}}, "combos": []}
 
@@ -22,6 +23,23 @@ def test_schema_and_wal(store: Store, tmp_path: Path) -> None:
     assert store.schema_version() == SCHEMA_VERSION
     db = sqlite3.connect(tmp_path / "k.db")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_an_older_schema_is_migrated_keeping_every_row(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "k.db")
+    for step in MIGRATIONS[:3]:  # a database written by a KeyRx of schema 3
+        db.executescript(step)
+    db.execute("PRAGMA user_version=3")
+    db.execute("INSERT INTO devices (id, name, label) VALUES ('usb-1', 'Desk', 'mine')")
+    db.execute("INSERT INTO profiles (name, layers, created_at, updated_at) VALUES ('p', '{\"base\": {}}', 't', 't')")
+    db.commit()
+    db.close()
+    store = Store(tmp_path / "k.db")
+    assert store.schema_version() == SCHEMA_VERSION
+    (device,) = store.list_devices()
+    assert (device["id"], device["label"], device["kind"]) == ("usb-1", "mine", None)
+    assert store.get_profile("p")["layers"] == {"base": {}}
+    store.close()
 
 
 def test_newer_schema_refused(tmp_path: Path) -> None:
