@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -52,10 +53,34 @@ def sh(*argv: str | Path, **kw: Any) -> subprocess.CompletedProcess[str]:
     return done
 
 
+def signed_in(url: str, token: str) -> None:
+    """Sign into the UI in headless Chromium with the token link: the Devices page lists the
+    virtual keyboards."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.browser.conftest import ARGS, CHROMIUM, TIMEOUT_MS
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            page = browser.new_page()
+            missing: list[str] = []
+            page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+            page.goto(f"{url}/#token={token}")
+            expect(page.locator("article.device")).to_have_count(2, timeout=TIMEOUT_MS)
+            assert "token" not in page.url and missing == []
+        finally:
+            browser.close()
+
+
 @pytest.mark.slow
+@pytest.mark.browser
 def test_an_installed_wheel_runs_without_the_checkout(tmp_path: Path) -> None:
     sh(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", tmp_path / "dist", ROOT)
     wheel = next((tmp_path / "dist").glob("keyrx-*.whl"))
+    shipped = {str(f.relative_to(ROOT)) for d in ("app/static", "app/profiles", "app/deploy")
+               for f in (ROOT / d).rglob("*") if f.is_file() and "__pycache__" not in f.parts}
+    with zipfile.ZipFile(wheel) as whl:
+        assert shipped - set(whl.namelist()) == set()  # the UI, examples and deployment files, all
     venv = tmp_path / "venv"
     sh(sys.executable, "-m", "venv", venv)
     sh(venv / "bin" / "pip", "install", "-q", wheel)
@@ -103,6 +128,7 @@ def test_an_installed_wheel_runs_without_the_checkout(tmp_path: Path) -> None:
         assert requests.get(url + "/api/status", timeout=10).status_code == 401
         st = requests.get(url + "/api/status", headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
         assert st["hw"]["backend"] == "virtual"
+        signed_in(url, token)
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=20) == 0
