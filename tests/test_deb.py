@@ -41,6 +41,10 @@ def test_the_package_holds_the_venv_and_the_system_files(deb: Path) -> None:
     assert SYSTEM_FILES <= paths
     assert "./usr/bin/keyrx -> /opt/keyrx/bin/keyrx" in "\n".join(listing)
     assert any(p.endswith("site-packages/app/deploy/keyrx.service") for p in paths)
+    shipped = {str(f.relative_to(ROOT)) for d in ("app/static", "app/profiles", "app/deploy")
+               for f in (ROOT / d).rglob("*") if f.is_file() and "__pycache__" not in f.parts}
+    in_venv = {p.split("site-packages/", 1)[1] for p in paths if "site-packages/app/" in p}
+    assert shipped - in_venv == set()  # the whole UI, the examples and the deployment files
     assert not [p for p in paths if "__pycache__" in p or p.startswith(("./etc/", "./var/", "./home/"))]
     control = sh("dpkg-deb", "-f", deb, "Package", "Depends", "Architecture")
     assert "Package: keyrx" in control and "Depends: python3.11" in control
