@@ -83,7 +83,7 @@ def unicode(c: ProfileCompiler, path: str, value: Mapping[str, Any], scope: Scop
     c.fields(path, value, {"unicode"})
     char = parse_unicode(value["unicode"])
     if char is None:
-        c.error(f"{path}.unicode", 'must be one character or a code point "U+XXXX"')
+        c.error(f"{path}.unicode", 'must be one character or a code point such as "U+00E9"')
         return NULL
     ops, problems = c.typist.text_ops(char)
     for problem in problems:
