@@ -54,4 +54,4 @@ def remapper_output(vendor: int, name: str, phys: str) -> str | None:
             "enable it to remap it anyway")
 
 
-__all__ = ["kind_of", "remapper_output"]
+__all__ = ["BTN_JOYSTICK", "BTN_MOUSE", "kind_of", "remapper_output"]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .engine import Engine
 from .engine.clicks import click_done, click_down
+from .kinds import BTN_JOYSTICK, BTN_MOUSE
 from .native import now_ms
 from .outbox import Happening, KeyStroke
 from .ports import Out, Remapper
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from .engine.layerops import Control
     from .keyboard import Keyboard
 
-BTN_MOUSE, BTN_JOYSTICK = 0x110, 0x120  # BTN_LEFT .. BTN_TASK and the rest of the mouse range
 
 
 class ClickingEngine:
@@ -118,4 +118,4 @@ class Clicks:
         kb.layers_changed()
 
 
-__all__ = ["BTN_JOYSTICK", "BTN_MOUSE", "ClickingEngine", "Clicks"]
+__all__ = ["ClickingEngine", "Clicks"]

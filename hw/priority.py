@@ -49,9 +49,7 @@ class KeyPriority:
         for fd in new:
             try:
                 self._epoll.register(fd, 0x001)  # EPOLLIN
-            except FileExistsError:
-                pass  # the same open file, still registered
-            except (OSError, ValueError):
+            except (OSError, ValueError):  # the same open file, still registered (EEXIST), or
                 pass  # not pollable (a regular file in a test): never a reason to wait
         self._fds = new
 

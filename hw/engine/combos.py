@@ -17,8 +17,8 @@ class ComboWait:
     """Keys that may still complete a combo: pressed so far, combos still possible.
 
     `best` is a complete combo kept in hand while a bigger one may still complete, with
-    the index of the waiting event that completed it and that event's time. `held` is a
-    complete combo with `hold_ms` waiting to have been held that long (same fields).
+    the index of the waiting event that completed it and that event's time. `held` is the
+    firing of a complete combo with `hold_ms`, waiting for it to have been held that long.
     """
 
     __slots__ = ("best", "deadline", "held", "idx", "keys", "t", "viable")
@@ -27,7 +27,7 @@ class ComboWait:
         self.t, self.keys, self.viable, self.idx = t, [code], viable, 0
         self.deadline = t + max(c.timeout for c in viable)
         self.best: tuple[Combo, int, float] | None = None
-        self.held: tuple[Combo, int, float] | None = None
+        self.held: Fire | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ def _complete(p: ComboWait, combo: Combo, last: int, t: float) -> Fire | None:
     """`combo` is complete at waiting event `last` (time `t`): fire it, or wait for its hold."""
     if not combo.hold:
         return Fire(combo, last)
-    p.held, p.deadline = (combo, last, t), t + combo.hold
+    p.held, p.deadline = Fire(combo, last), t + combo.hold
     return None
 
 
@@ -64,10 +64,9 @@ def _holding(p: ComboWait, code: int, value: int, t: float) -> Fire | Fail | Non
     """A complete combo waiting out its `hold_ms`: fired once held that long, no combo if one
     of its keys is released first; other input does not decide it."""
     assert p.held is not None
-    combo, last, _ = p.held
     if t >= p.deadline:
-        return Fire(combo, last)
-    return FAIL if value == 0 and code in combo.keys else None
+        return p.held
+    return FAIL if value == 0 and code in p.held.combo.keys else None
 
 
 def decide_combo(p: ComboWait, queue: Waiting, now: float) -> Fire | Fail | None:
@@ -126,5 +125,5 @@ def decide_combo(p: ComboWait, queue: Waiting, now: float) -> Fire | Fail | None
         if verdict is not None:
             return verdict
     if p.held is not None and now >= p.deadline:
-        return Fire(*p.held[:2])
+        return p.held
     return None

@@ -44,7 +44,7 @@ class Engine:
     """One keyboard's remapping state machine; time is whatever clock the caller passes (ms)."""
 
     def __init__(self, profile: CompiledProfile | None) -> None:
-        self.keymap = Keymap(profile)
+        self.keymap: Keymap  # set by _use, with the profile's other settings
         self.output = HeldOutput()
         self.active = Layers(self.output)
         self.oneshots = OneShots(self.output, self.active)

@@ -172,9 +172,13 @@ def repeat_key(e: Engine, rec: Record | None, out: Out) -> None:
     if type(rec) is Lifted:
         rec = rec.rec
     if type(rec) is Shot and rec.act.key:
-        rec = KeyAct(rec.act.key, (), rec.act.key[-1])
-    if type(rec) is KeyAct and rec.rep >= 0 and rec.rep in e.count:
-        out.append((rec.rep, 2))
+        rep = rec.act.key[-1]  # a one-shot key repeats its last key
+    elif type(rec) is KeyAct:
+        rep = rec.rep
+    else:
+        return
+    if rep >= 0 and rep in e.count:
+        out.append((rep, 2))
 
 
 def release_key(e: Engine, rec: KeyAct, t: float, out: Out) -> None:

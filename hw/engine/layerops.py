@@ -82,7 +82,7 @@ def apply_control(e: Engine, ctl: Control, out: Out) -> None:
         return
     if index == 0:
         return  # base is always at the bottom
-    toggled = next((a for a in reversed(layers.stack) if a.layer == index and a.kind == TOGGLED), None)
+    toggled = layers.toggled_of(index)
     if toggled is None and ctl.op in ("on", "toggle"):
         layers.start(Activation(index, TOGGLED, ()), out)
     elif toggled is not None and ctl.op in ("off", "toggle"):

@@ -85,13 +85,17 @@ class Layers:
                 if c not in a.lifted:
                     self.release_mod(c, out, guard=not lone)
 
+    def toggled_of(self, layer: int) -> Activation | None:
+        """The layer's topmost toggled activation, if any."""
+        return next((a for a in reversed(self.stack) if a.layer == layer and a.kind == TOGGLED), None)
+
     def toggle(self, layer: int, mods: tuple[int, ...], out: Out) -> None:
         """End the layer's toggled activation if it has one, otherwise start one."""
-        for a in reversed(self.stack):
-            if a.layer == layer and a.kind == TOGGLED:
-                self.end(a, out)
-                return
-        self.start(Activation(layer, TOGGLED, mods), out)
+        toggled = self.toggled_of(layer)
+        if toggled is not None:
+            self.end(toggled, out)
+        else:
+            self.start(Activation(layer, TOGGLED, mods), out)
 
     def swap(self, old: Activation, layer: int, mods: tuple[int, ...], out: Out) -> None:
         """Replace `old` by an activation of `layer` of the same kind, on top of the stack."""
