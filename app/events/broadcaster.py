@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from ..clock import now_iso
 from ..vocab import topic_of
 from .bus import Bus
-from .ring import CursorError, Entry, Ring
+from .ring import Entry, Ring
 
 log = logging.getLogger("keyrx.events")
 
@@ -52,6 +52,10 @@ class WsClient(Protocol):
 
     def offer(self, frame: bytes, replay: bool = False, direct: bool = False) -> bool: ...
     def shutdown(self, code: int, reason: str) -> None: ...
+
+
+class CursorError(Exception):
+    """A cursor that cannot be served in full: the client must resync (reason in args[0])."""
 
 
 class Broadcaster:
@@ -200,7 +204,8 @@ class Broadcaster:
     # -- cursors, replay, clients --------------------------------------------------------------
     @property
     def oldest(self) -> int:
-        return self.ring.oldest(self.head)
+        oldest = self.ring.oldest()
+        return self.head + 1 if oldest is None else oldest
 
     def resync(self, reason: str) -> dict[str, Any]:
         """The resync_required message."""
@@ -215,7 +220,7 @@ class Broadcaster:
             raise CursorError("cursor_too_old")
         if since <= self.last_loss:
             raise CursorError(self.loss_reason)
-        return self.ring.after(since, self.head)
+        return self.ring.after(since)
 
     def since(self, since: int | None, epoch: str | None = None) -> list[Entry]:
         """The events after `since`, all of them, or CursorError; None: the whole ring."""

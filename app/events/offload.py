@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .bus import gevent_active
+from .bus import gevent_active, native_sleep, natives
 
 
 def blocking_offload() -> tuple[Callable[..., Any] | None, Any]:
@@ -21,7 +21,6 @@ def blocking_offload() -> tuple[Callable[..., Any] | None, Any]:
     if not gevent_active():
         return None, None
     import gevent
-    from gevent import monkey
     pool = gevent.get_hub().threadpool
 
     def offload(fn: Callable[..., Any], args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None) -> Any:
@@ -39,7 +38,7 @@ def blocking_offload() -> tuple[Callable[..., Any] | None, Any]:
             return value
         raise value
 
-    return offload, monkey.get_original("_thread", "allocate_lock")()
+    return offload, natives().allocate_lock()
 
 
 def native_later() -> Callable[[float, Callable[[], None]], None] | None:
@@ -47,8 +46,7 @@ def native_later() -> Callable[[float, Callable[[], None]], None] | None:
     deferred backup); None without gevent (the store's own threading.Timer is native then)."""
     if not gevent_active():
         return None
-    from gevent import monkey
-    start, sleep = monkey.get_original("_thread", "start_new_thread"), monkey.get_original("time", "sleep")
+    start, sleep = natives().start_thread, native_sleep()
 
     def later(delay: float, fn: Callable[[], None]) -> None:
         def run() -> None:

@@ -20,10 +20,6 @@ class Entry:
         return memoryview(self.frame)[self.start:]
 
 
-class CursorError(Exception):
-    """A cursor that cannot be served in full: the client must resync (reason in args[0])."""
-
-
 class Ring:
     """Entries in seq order, the oldest dropped beyond `size` entries or `max_bytes` (one is kept)."""
 
@@ -45,11 +41,13 @@ class Ring:
         while len(self._entries) > self.size or (self.used > self.max_bytes and len(self._entries) > 1):
             self.used -= len(self._entries.popleft().frame)
 
-    def oldest(self, head: int) -> int:
-        """The oldest seq held; head + 1 when empty."""
-        return self._entries[0].seq if self._entries else head + 1
+    def oldest(self) -> int | None:
+        """The oldest seq held; None when empty."""
+        return self._entries[0].seq if self._entries else None
 
-    def after(self, since: int, head: int) -> list[Entry]:
+    def after(self, since: int) -> list[Entry]:
         """The entries after `since` (which the caller checked is within the ring)."""
         entries = self._entries
-        return [entries[i] for i in range(since - self.oldest(head) + 1, len(entries))]
+        if not entries:
+            return []
+        return [entries[i] for i in range(since - entries[0].seq + 1, len(entries))]

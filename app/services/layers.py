@@ -28,6 +28,11 @@ def _unknown_layer(layer: str, known: list[str]) -> Invalid:
     return Invalid(f"unknown layer '{layer}'", {"layer": [f"unknown layer '{layer}'{hint}"]})
 
 
+def _operable(layer: str, layers: Row) -> bool:
+    """A layer of the profile that operations apply to (a composite is only a map)."""
+    return layer in layers and "+" not in layer
+
+
 class Layers:
     """GET/POST /api/devices/{id}/layers, POST /api/layers, virtual keys."""
 
@@ -63,7 +68,7 @@ class Layers:
     def operate(self, device_id: str, op: str, layer: str | None) -> Row:
         """on/off/toggle/switch/clear on one keyboard; its state after."""
         name, profile = self._remapping(device_id)
-        if layer is not None and (layer not in profile["layers"] or "+" in layer):
+        if layer is not None and not _operable(layer, profile["layers"]):
             raise _unknown_layer(layer, list(profile["layers"]))
         cmd = hw.LayerOp(op, layer)
         run_on_loop(self._loop, lambda done: self._loop.control(hw.LayerCommand(device_id, cmd, done)))
@@ -79,9 +84,9 @@ class Layers:
             except (WrongState, NotFound):
                 continue
             known |= set(profile["layers"])
-            if layer is None or layer in profile["layers"]:
+            if layer is None or _operable(layer, profile["layers"]):
                 targets[device["id"]] = name
-        if layer is not None and (not targets or "+" in layer):
+        if layer is not None and not targets:
             raise _unknown_layer(layer, sorted(known))
         cmd = hw.LayerOp(op, layer)
         for device_id in targets:

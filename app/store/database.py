@@ -38,8 +38,7 @@ class Database:
     a backup put off by a burst of writes is taken by `later` (a native thread under gevent:
     a patched Timer started in the threadpool would be a greenlet nobody runs)."""
 
-    def __init__(self, path: Path, offload: Callable[..., Any], write_lock: Any,
-                 later: Later = timer_later) -> None:
+    def __init__(self, path: Path, offload: Callable[..., Any], write_lock: Any, later: Later) -> None:
         self.path = path
         self._offload = offload
         self._later = later
