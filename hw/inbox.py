@@ -117,9 +117,12 @@ class Inbox:
             except queue.Empty:
                 return taken
 
-    def close(self) -> None:
-        """The loop has ended: answer every command still queued, and every later one."""
+    def close(self, behind_stop: list[Command] | None = None) -> None:
+        """The loop has ended: answer every command still queued, and every later one;
+        `behind_stop`: those taken in the same batch as the Stop, after it."""
         self.closed = True
+        for cmd in behind_stop or ():
+            _refuse(cmd)
         while True:
             try:
                 _refuse(self._queue.get_nowait())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import queue
+import threading
 from pathlib import Path
 
 import pytest
@@ -56,4 +57,25 @@ def test_a_loop_that_ended_answers_commands_instead_of_piling_them_up() -> None:
     got, error = caught.get(timeout=10)
     assert got is None and isinstance(error, hw.HwError)
     assert loop._inbox._queue.empty()  # noqa: SLF001  (nothing left to grow)
+    loop.stop()
+
+
+def test_commands_behind_a_stop_are_answered_not_dropped() -> None:
+    loop = hw.create_backend("virtual")
+    loop.start(lambda event, data: None)
+    entered, release = threading.Event(), threading.Event()
+
+    def hold_the_loop(error: BaseException | None) -> None:  # runs in the loop thread
+        entered.set()
+        release.wait(10)
+
+    loop.apply(hw.Config(), hold_the_loop)
+    assert entered.wait(10)
+    answers: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
+    loop._inbox.send(hw.inbox.Stop())  # noqa: SLF001  (a stop with commands behind it, one batch)
+    loop.apply(hw.Config(), answers.put)
+    loop.inject("virtual-1", [], answers.put)
+    release.set()
+    errors = [answers.get(timeout=10) for _ in range(2)]
+    assert all(isinstance(e, hw.HwError) and "not running" in str(e) for e in errors), errors
     loop.stop()
