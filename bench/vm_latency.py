@@ -36,8 +36,11 @@ REPORT_FLAG = "/tmp/keyrx-bench-report"  # asks bench/vm_wsgi.py's GIL probe (BE
 # the daemon configurations, run in this order in one boot (repeat one to alternate A/B):
 # "tuned", "plain", "siX" (tuned with an X ms switch interval), "nogive" (tuned, but the server
 # never gives way to an unread key: hw/priority.py), "everyN" (tuned, giving way every N clients);
-# "a+b" combines them
+# "a+b" combines them; rows that measure alternatives (bench/vm_options.py): "dynS_L", "niceN", "pin",
+# "hold", "gsw", "prep"; "stamps" splits each key's time (bench/key_stamps.py)
 ROWS = os.environ.get("BENCH_ROWS", "tuned,plain").split(",")
+OPTIONS = {"pin": "BENCH_PIN", "hold": "BENCH_HOLD_WRITE", "gsw": "BENCH_SWITCH_GIVE", "prep": "BENCH_POLL_GIVE",
+           "stamps": "BENCH_STAMPS"}
 
 
 def measure(pairs: list[tuple[UInput, evdev.InputDevice]], n: int = KEYS) -> list[list[float]]:
@@ -106,6 +109,12 @@ def row_env(label: str) -> dict[str, str]:
             env["BENCH_NO_GIVE_WAY"] = "1"
         elif part.startswith("every"):
             env["BENCH_GIVE_WAY_EVERY"] = part[5:]
+        elif part.startswith("dyn"):
+            env["BENCH_DYN_SI"] = part[3:].replace("_", ",")
+        elif part.startswith("nice"):
+            env["BENCH_HUB_NICE"] = part[4:]
+        elif part in OPTIONS:
+            env[OPTIONS[part]] = "1"
         elif part == "plain":
             env["BENCH_PLAIN"] = "1"
         elif part != "tuned":
@@ -218,9 +227,20 @@ def run(daemon_src: UInput, floor_src: UInput, label: str, n: int) -> dict[str, 
                                cwd=ROOT, stdout=subprocess.PIPE, text=True)
         try:
             assert gen.stdout is not None and gen.stdout.readline().strip() == "ready"
+            spy = _spy(proc) if os.environ.get("BENCH_PYSPY") else None
+            traced = None
+            if os.environ.get("BENCH_FTRACE"):
+                from bench import ftrace_gil
+                worker = int(Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()[0])
+                traced = (worker, *ftrace_gil.threads(worker))
+                ftrace_gil.start(traced[2])
             t0 = time.monotonic()
-            d, f = measure(pairs)
+            d, f = measure(pairs, 100 if traced else KEYS)
+            if traced:
+                ftrace_gil.stop_and_report(*traced)
             took = time.monotonic() - t0
+            if spy is not None:
+                _spy_report(spy)
         finally:
             gen.terminate()
             tail = gen.communicate(timeout=60)[0].split()
@@ -240,6 +260,41 @@ def run(daemon_src: UInput, floor_src: UInput, label: str, n: int) -> dict[str, 
         stop(proc)
 
 
+def _spy(proc: subprocess.Popen[bytes]) -> subprocess.Popen[bytes] | None:
+    """BENCH_PYSPY: sample the worker for 6 s of the busy part with py-spy (pip install py-spy),
+    by default only the thread holding the interpreter lock (`--gil`): who holds it, doing what."""
+    worker = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()[0]
+    spy = Path(sys.executable).with_name("py-spy")
+    if not spy.exists():
+        print("  py-spy: not installed in this environment", flush=True)
+        return None
+    return subprocess.Popen([str(spy), "record", "-p", worker, "-d", "6", "-r", "2000", "--nonblocking",
+                             "--threads", os.environ.get("BENCH_PYSPY_MODE", "--gil"), "--format", "raw",
+                             "-o", "/tmp/spy.txt"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _spy_report(spy: subprocess.Popen[bytes]) -> None:
+    """The share of samples per thread and per innermost three frames."""
+    import collections
+    spy.wait(timeout=120)
+    threads: collections.Counter[str] = collections.Counter()
+    leaves: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in Path("/tmp/spy.txt").read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        n = int(count)
+        total += n
+        threads[frames[0]] += n
+        leaves[" < ".join(f.split(" (")[0] + ":" + f.rsplit(":", 1)[-1].rstrip(")")
+                          for f in reversed(frames[-3:]))] += n
+    print(f"  py-spy: {total} samples", flush=True)
+    for t, n in threads.most_common(6):
+        print(f"    {100 * n / total:5.1f}%  {t}", flush=True)
+    for leaf, n in leaves.most_common(20):
+        print(f"    {100 * n / total:5.1f}%  {leaf}", flush=True)
+
+
 def main() -> int:
     print(f"kernel {os.uname().release}, {os.cpu_count()} vCPU, TCG emulation: absolute numbers are "
           "several times those of real hardware; compare the rows with each other", flush=True)
@@ -253,7 +308,9 @@ def main() -> int:
                   f"floor {r['floor busy']['p99'] / r['floor idle']['p99']:.2f}x", flush=True)
     print("  tuned = 0.5 ms GIL switch interval + SCHED_FIFO remap thread + the server gives way to "
           "unread keys; plain = CPython's 5 ms, normal priority, no giving way; siX = tuned with an X ms "
-          "interval; nogive = tuned without giving way; everyN = giving way every N clients (default 4)")
+          "interval; nogive = tuned without giving way; everyN = giving way every N clients (default 4); "
+          "dynS_L, niceN, hold, gsw, prep, pin = alternatives not adopted (bench/vm_options.py); "
+          "stamps = each key's wake / lock wait / read (bench/key_stamps.py)")
     return 0
 
 

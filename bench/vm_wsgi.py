@@ -5,7 +5,8 @@ BENCH_SWITCH_MS (another switch interval), BENCH_NO_GIVE_WAY (the server never g
 unread key, hw/priority.py), BENCH_GIVE_WAY_EVERY (clients between two give-ways), BENCH_TRACE
 (how late the loop read each key and where the hub was then; its own cost slows the loop),
 BENCH_PROBE (bench/gil_probe.py: how long another SCHED_FIFO thread waits for the interpreter
-lock, and what the hub was doing).
+lock, and what the hub was doing), BENCH_STAMPS (bench/key_stamps.py: each key's wake, lock wait
+and read), and the alternatives of bench/vm_options.py.
 """
 from gevent import monkey
 
@@ -40,6 +41,13 @@ if os.environ.get("BENCH_PLAIN") or os.environ.get("BENCH_NO_GIVE_WAY"):
     keyrx.events.give_way = lambda: False  # the fan-out as it was before hw/priority.py
 if os.environ.get("BENCH_GIVE_WAY_EVERY"):
     keyrx.events.give_way_every = int(os.environ["BENCH_GIVE_WAY_EVERY"])
+if os.environ.get("BENCH_STAMPS"):  # first: the options below wrap its select
+    from bench.key_stamps import install  # noqa: E402
+
+    install(keyrx, monkey.get_original("_thread", "start_new_thread"), monkey.get_original("time", "sleep"))
+from bench.vm_options import apply  # noqa: E402
+
+apply(keyrx)
 if os.environ.get("BENCH_PROBE"):
     from bench.gil_probe import start  # noqa: E402
 
