@@ -77,6 +77,7 @@ class EvdevProvider:
         self._paths: dict[str, str] = {}  # node path -> device id, for what we handed out
         self._retry: dict[str, tuple[int, float]] = {}  # node path -> (attempt, due ms)
         self._own: set[str] = set()  # node paths of our output devices
+        self._reopen: set[str] = set()  # node paths handed out that failed: probed again when due
         self._rescan = False
 
     # -- lifecycle -------------------------------------------------------------------
@@ -175,6 +176,14 @@ class EvdevProvider:
         """Have the next `hotplug` compare with every node there now (after the machine slept)."""
         self._rescan = True
 
+    def retry(self, dev_id: str, after_ms: float) -> None:
+        """A keyboard handed out failed and was let go of: open its node again in `after_ms`.
+        Until then it is still ours to report gone, should its node go."""
+        for path, known in self._paths.items():
+            if known == dev_id:
+                self._reopen.add(path)
+                self._retry[path] = (len(RETRY_MS), now_ms() + after_ms)  # unreadable then: said, not retried
+
     def hotplug(self) -> tuple[list[tuple[DeviceInfo, Source]], list[str]]:
         """New keyboards and the ids of vanished ones, from inotify events and due retries."""
         added: list[tuple[DeviceInfo, Source]] = []
@@ -185,7 +194,9 @@ class EvdevProvider:
             self._rescan, changes = False, [("", "overflow"), *changes]
         for name, change in changes:
             if change == "overflow":  # events were lost: compare with what is there now
-                removed += [self._paths.pop(p) for p in list(self._paths) if not os.path.exists(p)]
+                gone = [p for p in self._paths if not os.path.exists(p)]
+                removed += [self._paths.pop(p) for p in gone]
+                self._reopen.difference_update(gone)
                 for path in self._nodes():
                     if path not in self._paths:
                         self._retry[path] = (0, now)
@@ -195,6 +206,7 @@ class EvdevProvider:
             path = os.path.join(self.input_dir, name)
             if change == "delete":
                 self._retry.pop(path, None)
+                self._reopen.discard(path)
                 self._own.discard(path)
                 if path in self._paths:
                     removed.append(self._paths.pop(path))
@@ -209,8 +221,11 @@ class EvdevProvider:
 
     def _try(self, path: str, attempt: int, now: float, added: list[tuple[DeviceInfo, Source]]) -> None:
         del self._retry[path]
-        if path in self._paths:
+        reopen = path in self._reopen
+        self._reopen.discard(path)
+        if path in self._paths and not reopen:
             return
+        known = self._paths.pop(path, None)
         try:
             hit = self._probe(path)
         except PermissionError:
@@ -221,6 +236,8 @@ class EvdevProvider:
                 log.warning("%s stayed unreadable: %s", path, NO_ACCESS.format(dir=self.input_dir))
         if hit is not None:
             added.append(hit)
+        elif known is not None:
+            self._paths[path] = known  # it did not open again: still ours to report gone
 
     # -- output ----------------------------------------------------------------------
     def make_sink(self, info: DeviceInfo, source: Source) -> Sink:

@@ -14,6 +14,7 @@ from .inbox import Steps
 from .keyboard import Keyboard
 from .layering import Layering
 from .mice import Clicks
+from .native import now_ms
 from .outbox import DeviceChange, LayerChange, Outbox
 from .pointer import PointerDevice
 from .ports import EngineFactory, Provider, Source
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from .engine import CompiledProfile
 
 log = logging.getLogger("keyrx.hw")
+RECOVER_MS = (1000.0, 2000.0, 5000.0, 15000.0, 60000.0)  # a keyboard let go of on an error is opened again
+CALM_MS = 600_000.0  # one that ran this long since its last failure starts over at the first pause
 
 
 class Keyboards:
@@ -44,6 +47,7 @@ class Keyboards:
         self.layering = Layering()  # focus, layer operations, virtual keys (hw/layering.py)
         self.pointer = PointerDevice(provider.make_pointer)  # made when a profile first needs it
         self.clicks = Clicks(self.by_id, outbox.pending)  # an enabled mouse's clicks (hw/mice.py)
+        self._broken: dict[str, tuple[DeviceInfo, int, float]] = {}  # let go of on an error: failures, last
 
     def take_dirty(self) -> bool:
         """Whether the select set must be rebuilt since the last call."""
@@ -73,14 +77,25 @@ class Keyboards:
         self._capture.expire(now, self.by_id)
 
     def _failed(self, kb: Keyboard, exc: HwError) -> None:
-        """One keyboard's node or output failed: let go of it alone; the others go on."""
-        gone = isinstance(exc, DeviceGone)
-        log.log(logging.WARNING if gone else logging.ERROR, "device %s: %s; %s", kb.info.id, exc,
-                "detaching" if gone else "released")
+        """One keyboard's node or output failed: let go of it alone, the others go on; unless its
+        node is gone, it is opened again after a pause that grows while it keeps failing."""
+        gone, info, pause = isinstance(exc, DeviceGone), kb.info, 0.0
+        if gone:
+            log.warning("device %s: %s; detaching", info.id, exc)
+        else:
+            now = now_ms()
+            _, failures, last = self._broken.get(info.id, (info, 0, now))
+            failures = 0 if now - last > CALM_MS else failures
+            self._broken[info.id] = (info, failures + 1, now)
+            pause = RECOVER_MS[min(failures, len(RECOVER_MS) - 1)]
+            log.error("device %s: %s; released, opened again in %.0f s (failure %d in a row)",
+                      info.id, exc, pause / 1000.0, failures + 1)
         try:
-            self.detach(kb.info.id, "unplugged" if gone else "error", disconnected=gone)
+            self.detach(info.id, "unplugged" if gone else "error", disconnected=gone)
         except HwError as again:  # its output fails again while it lets go: said, and it is gone
-            log.error("releasing %s: %s", kb.info.id, again)
+            log.error("releasing %s: %s", info.id, again)
+        if not gone:
+            self.provider.retry(info.id, pause)
 
     def first_deadline(self, first: float | None) -> float | None:
         """The earliest keyboard deadline, or `first` when that is sooner."""
@@ -104,6 +119,8 @@ class Keyboards:
         if self.panicked:
             self.panicked = False
             self._outbox.set_state("running", f"re-enabled after panic; {len(self.by_id)} keyboard(s)")
+        for dev_id in self._broken.keys() - self.by_id.keys():
+            self.provider.retry(dev_id, 0.0)  # a new configuration tries a failed keyboard again at once
         infos = [kb.info for kb in self.by_id.values()]
         for kb in list(self.by_id.values()):
             kb.configure(config.enabled_for(kb.info), config.profile_of(kb.info, infos))
@@ -157,7 +174,8 @@ class Keyboards:
         for dev_id in removed:
             self.detach(dev_id, "unplugged", disconnected=True)
         for info, source in added:
-            self.detach(info.id, "replaced", disconnected=True)  # came back before we saw it go
+            if info.id in self.by_id:
+                self.detach(info.id, "replaced", disconnected=True)  # came back before we saw it go
             self.attach(info, source)
 
     def attach(self, info: DeviceInfo, source: Source) -> None:
@@ -181,7 +199,11 @@ class Keyboards:
         """Release a keyboard and forget it (`disconnected`: it is gone, say so)."""
         self.dirty = True
         kb = self.by_id.pop(dev_id, None)
+        failed = self._broken.pop(dev_id, None) if disconnected else None
         if kb is None:
+            if failed is not None:  # let go of on an error, and now its node is gone too
+                self._outbox.pending.append(DeviceChange("device.disconnected",
+                                                         replace(failed[0], connected=False, grabbed=False)))
             return
         self._capture.check(f"{kb.info.name} was released ({reason})", self.by_id)
         try:

@@ -66,6 +66,7 @@ class Provider(Protocol):
     def make_sink(self, info: DeviceInfo, source: Source) -> Sink: ...
     def make_pointer(self) -> Sink: ...  # the one `KeyRx pointer` device (buttons, motion, wheels)
     def rescan(self) -> None: ...  # the next hotplug() compares with every node there now
+    def retry(self, dev_id: str, after_ms: float) -> None: ...  # a failed keyboard: hotplug() again later
     def close(self) -> None: ...
 
 
@@ -101,6 +102,9 @@ class FixedDevices:
 
     def rescan(self) -> None:
         """Nothing to look for."""
+
+    def retry(self, dev_id: str, after_ms: float) -> None:
+        """Nothing to open again: these devices don't fail."""
 
 
 __all__ = ["EngineFactory", "Event", "FixedDevices", "Out", "Provider", "Remapper", "Sink", "Source"]

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from hw import Config, DeviceConfig, Natives, compile_profile, validate_profile
+from hw import keyboards as hw_keyboards
 from hw.ecodes import EV_KEY, EV_LED
 from tests.fakes import FakeInfo, FakeInputDevice, FakeUInput
 from tests.hw.rig import KEY_A, KEY_B, KEY_CAPSLOCK, KEY_X, REMAP, Rig
@@ -257,3 +258,46 @@ def test_a_keyboard_whose_output_fails_is_let_go_of_and_the_others_go_on(rig: Ri
     rig.sync()
     assert second.keys() == [(KEY_B, 1), (KEY_B, 0)]  # the loop went on
     assert rig.loop.state().state == "running"
+
+
+def failed_once(rig: Rig) -> tuple[FakeInputDevice, str]:
+    """Two keyboards grabbed; the first one's output breaks on its next key and it is let go of."""
+    first_kbd, _ = two_grabbed(rig)
+    breaking(rig.outputs[0])
+    failing = next(d.id for d in rig.loop.devices() if d.name == "Fake Keyboard")
+    first_kbd.keys((KEY_A, 1))
+    assert rig.log.wait("device.released", reason="error")["device"]["id"] == failing
+    return first_kbd, failing
+
+
+def test_a_keyboard_let_go_of_on_an_error_is_opened_and_grabbed_again(rig: Rig,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    first_kbd, failing = failed_once(rig)
+    again = rig.nodes[first_kbd.path] = FakeInputDevice(first_kbd.path)  # the node opens again
+    assert rig.log.wait("device.grabbed", timeout=10)["device"]["id"] == failing
+    assert again.grabbed and len(rig.outputs) == 3
+    again.keys((KEY_A, 1), (KEY_A, 0))
+    rig.sync()
+    assert rig.outputs[-1].keys() == [(KEY_B, 1), (KEY_B, 0)]
+    assert "released, opened again in 1 s (failure 1 in a row)" in caplog.text
+    breaking(rig.outputs[-1])  # and again: the pause grows
+    again.keys((KEY_A, 1))
+    rig.log.wait("device.released", reason="error")
+    assert "released, opened again in 2 s (failure 2 in a row)" in caplog.text
+    assert rig.loop.devices() and all(d.connected for d in rig.loop.devices())
+
+
+def test_a_keyboard_let_go_of_on_an_error_and_then_unplugged_is_reported_gone(rig: Rig) -> None:
+    first_kbd, failing = failed_once(rig)
+    os.unlink(first_kbd.path)  # its node goes while it waits to be opened again
+    assert rig.log.wait("device.disconnected")["device"]["id"] == failing
+    assert [d.id for d in rig.loop.devices() if not d.connected] == [failing]
+
+
+def test_a_new_configuration_tries_a_failed_keyboard_again_at_once(rig: Rig,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hw_keyboards, "RECOVER_MS", (600_000.0,))  # no retry of its own in this test
+    first_kbd, failing = failed_once(rig)
+    rig.nodes[first_kbd.path] = FakeInputDevice(first_kbd.path)
+    rig.apply(Config(default_profile=REMAP))
+    assert rig.log.wait("device.grabbed")["device"]["id"] == failing
