@@ -6,7 +6,8 @@ loop's poll returned, in C), `gil` (→ the loop thread holds the interpreter lo
 bench/pollstamp.c, which stamps the time before ctypes takes the lock back. For presses that
 waited over 0.2 ms for the lock it also counts how many of the server's give-way checks
 (hw/priority.py) ran during the wait. Its own cost (ctypes) slows every key by about 0.25 ms
-in the emulated guest: compare stamps rows with each other only.
+in the emulated guest: compare stamps rows with each other only. BENCH_BOOST (row `boost`, with
+`stamps`): priority inheritance by hand, see bench/pollstamp.c.
 """
 from __future__ import annotations
 
@@ -45,7 +46,9 @@ def install(keyrx: Any, start_thread: Any, sleep: Any) -> None:
 
     lib = ctypes.CDLL(str(LIBRARY))
     lib.poll_stamp.argtypes = [ctypes.POINTER(_PollFd), ctypes.c_ulong, ctypes.c_int,
-                               ctypes.POINTER(ctypes.c_double)]
+                               ctypes.POINTER(ctypes.c_double), ctypes.c_int]
+    hub = os.getpid() if os.environ.get("BENCH_BOOST") else 0  # this thread, the hub: boosted on input
+    normal = os.sched_param(0)
     parts: dict[tuple[bool, int, str], list[float]] = collections.defaultdict(list)
     checks: collections.deque[float] = collections.deque(maxlen=20000)  # give-way checks, realtime
     during: list[int] = []  # checks during each slow press's wait for the lock
@@ -53,8 +56,11 @@ def install(keyrx: Any, start_thread: Any, sleep: Any) -> None:
 
     def select(r: list[int], w: Any, x: Any, timeout: float | None = None) -> tuple[list[int], list[int], list[int]]:
         fds = (_PollFd * len(r))(*[_PollFd(fd, 1, 0) for fd in r])
-        lib.poll_stamp(fds, len(r), -1 if timeout is None else math.ceil(timeout * 1000.0), ctypes.byref(woke))
+        ready = lib.poll_stamp(fds, len(r), -1 if timeout is None else math.ceil(timeout * 1000.0),
+                               ctypes.byref(woke), hub)
         last[:] = [woke.value, time.time()]
+        if hub and ready > 0:
+            os.sched_setscheduler(hub, os.SCHED_OTHER, normal)  # the lock is ours: the hub back to normal
         return [p.fd for p in fds if p.revents], [], []
 
     read_events = hw.adapter.read_events

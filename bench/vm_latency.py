@@ -37,10 +37,11 @@ REPORT_FLAG = "/tmp/keyrx-bench-report"  # asks bench/vm_wsgi.py's GIL probe (BE
 # "tuned", "plain", "siX" (tuned with an X ms switch interval), "nogive" (tuned, but the server
 # never gives way to an unread key: hw/priority.py), "everyN" (tuned, giving way every N clients);
 # "a+b" combines them; rows that measure alternatives (bench/vm_options.py): "dynS_L", "niceN", "pin",
-# "hold", "gsw", "prep"; "stamps" splits each key's time (bench/key_stamps.py)
+# "hold", "gsw", "prep"; "stamps" splits each key's time (bench/key_stamps.py), "stamps+boost" also
+# lifts a preempted hub while the loop waits for the lock (bench/pollstamp.c)
 ROWS = os.environ.get("BENCH_ROWS", "tuned,plain").split(",")
 OPTIONS = {"pin": "BENCH_PIN", "hold": "BENCH_HOLD_WRITE", "gsw": "BENCH_SWITCH_GIVE", "prep": "BENCH_POLL_GIVE",
-           "stamps": "BENCH_STAMPS"}
+           "stamps": "BENCH_STAMPS", "boost": "BENCH_BOOST"}
 
 
 def measure(pairs: list[tuple[UInput, evdev.InputDevice]], n: int = KEYS) -> list[list[float]]:
