@@ -44,12 +44,6 @@ Opener = Callable[[str], Any]
 UInputFactory = Callable[..., Any]
 
 
-
-def is_keyboard(dev: Any) -> bool:
-    """A device with EV_KEY and most letter keys."""
-    return kind_of(dev.capabilities(absinfo=False)) == "keyboard"
-
-
 def describe(dev: Any, kind: Kind = "keyboard") -> DeviceInfo:
     """The identity of an open device (API.md §2)."""
     info = dev.info
@@ -177,8 +171,7 @@ class EvdevProvider:
         self._rescan = True
 
     def retry(self, dev_id: str, after_ms: float) -> None:
-        """A keyboard handed out failed and was let go of: open its node again in `after_ms`.
-        Until then it is still ours to report gone, should its node go."""
+        """A keyboard handed out failed: open its node again in `after_ms` (till then, ours to report gone)."""
         for path, known in self._paths.items():
             if known == dev_id:
                 self._reopen.add(path)
@@ -302,4 +295,4 @@ def _node_order(path: str) -> tuple[int, str]:
     return (int(tail), path) if tail.isdigit() else (1 << 30, path)
 
 
-__all__ = ["OUTPUT_PREFIX", "PHYS_PREFIX", "EvdevProvider", "describe", "is_keyboard"]
+__all__ = ["OUTPUT_PREFIX", "PHYS_PREFIX", "EvdevProvider", "describe"]
