@@ -20,13 +20,6 @@ SYS = re.compile(r"\s(\d+\.\d+): sys_(enter|exit): NR (\d+)")
 FUTEX, POLL = 202, 7
 
 
-def threads(worker: int) -> tuple[int, int]:
-    """(hub tid, loop tid): the loop is the SCHED_FIFO one."""
-    tids = [int(t) for t in os.listdir(f"/proc/{worker}/task")]
-    loop = next(t for t in tids if os.sched_getscheduler(t) == os.SCHED_FIFO)
-    return worker, loop
-
-
 def start(loop: int) -> None:
     if not (T / "trace").exists():
         subprocess.run(["mount", "-t", "tracefs", "nodev", str(T)], check=True)
@@ -39,7 +32,9 @@ def start(loop: int) -> None:
     (T / "tracing_on").write_text("1")
 
 
-def stop_and_report(worker: int, hub: int, loop: int) -> None:
+def stop_and_report(worker: int, loop: int) -> None:
+    """Stop tracing; report on `loop`'s lock waits in `worker`, whose hub is its main thread."""
+    hub = worker
     (T / "tracing_on").write_text("0")
     tids = {int(t) for t in os.listdir(f"/proc/{worker}/task")}
     on: dict[int, float | None] = collections.defaultdict(lambda: None)  # tid -> on-CPU since

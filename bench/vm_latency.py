@@ -228,13 +228,16 @@ def run(daemon_src: UInput, floor_src: UInput, label: str, n: int) -> dict[str, 
                                cwd=ROOT, stdout=subprocess.PIPE, text=True)
         try:
             assert gen.stdout is not None and gen.stdout.readline().strip() == "ready"
-            spy = _spy(proc) if os.environ.get("BENCH_PYSPY") else None
+            worker = int(Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()[0])
+            spy = _spy(worker) if os.environ.get("BENCH_PYSPY") else None
             traced = None
             if os.environ.get("BENCH_FTRACE"):
                 from bench import ftrace_gil
-                worker = int(Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()[0])
-                traced = (worker, *ftrace_gil.threads(worker))
-                ftrace_gil.start(traced[2])
+                from bench.vm_options import loop_thread
+                loop = loop_thread(worker)
+                assert loop is not None, "the daemon's loop thread runs SCHED_FIFO in the guest"
+                traced = (worker, loop)
+                ftrace_gil.start(loop)
             t0 = time.monotonic()
             d, f = measure(pairs, 100 if traced else KEYS)
             if traced:
@@ -261,15 +264,14 @@ def run(daemon_src: UInput, floor_src: UInput, label: str, n: int) -> dict[str, 
         stop(proc)
 
 
-def _spy(proc: subprocess.Popen[bytes]) -> subprocess.Popen[bytes] | None:
+def _spy(worker: int) -> subprocess.Popen[bytes] | None:
     """BENCH_PYSPY: sample the worker for 6 s of the busy part with py-spy (pip install py-spy),
     by default only the thread holding the interpreter lock (`--gil`): who holds it, doing what."""
-    worker = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()[0]
     spy = Path(sys.executable).with_name("py-spy")
     if not spy.exists():
         print("  py-spy: not installed in this environment", flush=True)
         return None
-    return subprocess.Popen([str(spy), "record", "-p", worker, "-d", "6", "-r", "2000", "--nonblocking",
+    return subprocess.Popen([str(spy), "record", "-p", str(worker), "-d", "6", "-r", "2000", "--nonblocking",
                              "--threads", os.environ.get("BENCH_PYSPY_MODE", "--gil"), "--format", "raw",
                              "-o", "/tmp/spy.txt"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -44,12 +44,17 @@ def apply(keyrx: Any) -> None:
             watcher.start(keyrx.loop.priority.give_way)
 
 
+def loop_thread(pid: int) -> int | None:
+    """The remap loop's thread in the daemon's worker `pid`: the SCHED_FIFO one (its hub is `pid`)."""
+    tids = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+    return next((t for t in tids if os.sched_getscheduler(t) == os.SCHED_FIFO), None)
+
+
 def _pin(sleep: Any) -> None:
     """The loop thread on the last CPU, the hub (the main thread) on the others, once the loop runs."""
     cpus = sorted(os.sched_getaffinity(0))
     for _ in range(600):
-        tids = [int(t) for t in os.listdir("/proc/self/task")]
-        loop = next((t for t in tids if os.sched_getscheduler(t) == os.SCHED_FIFO), None)
+        loop = loop_thread(os.getpid())
         if loop is not None:
             os.sched_setaffinity(loop, {cpus[-1]})
             os.sched_setaffinity(os.getpid(), set(cpus[:-1]))

@@ -108,21 +108,19 @@ class Inbox:
             self.close()
 
     def take(self) -> list[Command]:
-        """Every command sent so far (in the loop thread)."""
+        """Every command sent so far, up to a Stop: those behind it stay for `close` (in the loop thread)."""
         self._wake.drain()
         taken: list[Command] = []
-        while True:
+        while not (taken and isinstance(taken[-1], Stop)):
             try:
                 taken.append(self._queue.get_nowait())
             except queue.Empty:
-                return taken
+                break
+        return taken
 
-    def close(self, behind_stop: list[Command] | None = None) -> None:
-        """The loop has ended: answer every command still queued, and every later one;
-        `behind_stop`: those taken in the same batch as the Stop, after it."""
+    def close(self) -> None:
+        """The loop has ended: answer every command still queued, and every later one."""
         self.closed = True
-        for cmd in behind_stop or ():
-            _refuse(cmd)
         while True:
             try:
                 _refuse(self._queue.get_nowait())

@@ -199,18 +199,17 @@ class Keyboards:
         """Release a keyboard and forget it (`disconnected`: it is gone, say so)."""
         self.dirty = True
         kb = self.by_id.pop(dev_id, None)
-        failed = self._broken.pop(dev_id, None) if disconnected else None
-        if kb is None:
-            if failed is not None:  # let go of on an error, and now its node is gone too
-                self._outbox.pending.append(DeviceChange("device.disconnected",
-                                                         replace(failed[0], connected=False, grabbed=False)))
+        failed = self._broken.pop(dev_id, None) if disconnected else None  # or let go of on an error before
+        info = kb.info if kb is not None else failed[0] if failed is not None else None
+        if info is None:
             return
-        self._capture.check(f"{kb.info.name} was released ({reason})", self.by_id)
         try:
-            kb.close(reason, gone=disconnected)
+            if kb is not None:
+                self._capture.check(f"{info.name} was released ({reason})", self.by_id)
+                kb.close(reason, gone=disconnected)
         finally:
             if disconnected:
-                gone = replace(kb.info, connected=False, grabbed=False)
+                gone = replace(info, connected=False, grabbed=False)
                 self._outbox.pending.append(DeviceChange("device.disconnected", gone))
 
     def detach_all(self, reason: str) -> None:

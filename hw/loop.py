@@ -16,20 +16,7 @@ from collections.abc import Callable
 
 from .capture import Capture, CaptureDone
 from .errors import HwError
-from .inbox import (
-    Apply,
-    CaptureKey,
-    Command,
-    Done,
-    Inbox,
-    Inject,
-    KeyEvents,
-    LayerCommand,
-    SetFocus,
-    Steps,
-    Stop,
-    VirtualKey,
-)
+from .inbox import Apply, CaptureKey, Done, Inbox, Inject, KeyEvents, LayerCommand, SetFocus, Steps, Stop, VirtualKey
 from .keyboards import Keyboards
 from .native import NativeEvent, now_ms
 from .outbox import Outbox
@@ -67,7 +54,6 @@ class Loop:
         self._ready = NativeEvent(self._natives)
         self._asleep = self._natives.asleep_ms()  # time spent in suspend so far, as last seen
         self.priority = KeyPriority(self._natives)  # the server gives way to unread keys (hw/priority.py)
-        self._behind_stop: list[Command] = []  # commands taken with the Stop, after it
 
     # -- called from any thread ------------------------------------------------------
     def start(self, publish: Publish, config: Config | None = None, timeout: float = 5.0) -> None:
@@ -142,7 +128,7 @@ class Loop:
             finally:
                 self.provider.close()
                 self.priority.close()
-                self._inbox.close(self._behind_stop)  # nothing takes commands any more: answer them
+                self._inbox.close()  # nothing takes commands any more: answer them
                 self._outbox.flush()
                 if self._outbox.state().state in ("running", "starting", "panic"):
                     self._outbox.set_state("stopped", "stopped")
@@ -210,10 +196,8 @@ class Loop:
     def _commands(self) -> bool:
         """Run every queued command; False on stop."""
         keyboards = self._keyboards
-        cmds = self._inbox.take()
-        for n, cmd in enumerate(cmds):
+        for cmd in self._inbox.take():
             if isinstance(cmd, Stop):
-                self._behind_stop = cmds[n + 1:]  # answered with the queue once the loop has ended
                 return False
             if isinstance(cmd, KeyEvents):
                 keyboards.set_key_events(cmd.wanted)
