@@ -209,8 +209,8 @@ def _sway(tmp_path: Path) -> Iterator[dict[str, str]]:
         until(lambda: proc.poll() is not None or any(runtime.glob("sway-ipc.*.sock")), "sway started")
         assert proc.poll() is None, f"sway exited with {proc.returncode}"
         sock = str(next(runtime.glob("sway-ipc.*.sock")))
-        until(lambda: subprocess.run(["swaymsg", "-s", sock, "-t", "get_version"],
-                                     capture_output=True).returncode == 0, "sway answers")
+        until(lambda: "HEADLESS-1" in subprocess.run(["swaymsg", "-s", sock, "-t", "get_outputs"],
+                                                     capture_output=True, text=True).stdout, "sway has its output")
         yield {**env, "SWAYSOCK": sock}
     finally:
         proc.terminate()
@@ -230,9 +230,13 @@ def test_sway_backend_follows_real_windows(d: Daemon, sway: dict[str, str]) -> N
     agent = start_agent(d, "sway", sway)
     try:
         for app_id, title in (("kitty", "vim notes"), ("gedit", "todo.txt")):
-            swaymsg(sway, f"exec foot --app-id={app_id} --title='{title}' sleep 60")
+            log = Path(sway["XDG_RUNTIME_DIR"]) / f"foot-{app_id}.log"  # what foot says, should it not map
+            swaymsg(sway, f"exec foot --app-id={app_id} --title='{title}' sleep 60 2>{log}")
             mapped = f'"app_id": "{app_id}"'
-            until(lambda: mapped in swaymsg(sway, "-t", "get_tree"), f"{app_id} mapped")  # noqa: B023
+            try:  # a terminal's first start on a loaded machine can take seconds (fonts)
+                until(lambda: mapped in swaymsg(sway, "-t", "get_tree"), f"{app_id} mapped", 30)  # noqa: B023
+            except AssertionError as exc:
+                raise AssertionError(f"{exc}; foot said: {log.read_text() if log.exists() else '(nothing)'}") from None
         body = wait_for(d, "gedit")  # the new window takes the focus
         assert body["title"] == "todo.txt" and body["source"] == "sway"
         for _ in range(2):
